@@ -1,0 +1,47 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+# Both install missing Debian packages first (apt-get; as root, or with sudo).
+
+DEPS := $(shell cat packaging/debian-deps.txt)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+JOBS ?= 2
+
+.PHONY: all deps build run test test-dev test-asan test-coverage test-fuzz bench format tidy clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	  | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	cmake --preset dev >/dev/null
+	cmake --build --preset dev -j $(JOBS)
+
+# For now the product's front end is the terminal assessment; `hipcoach --help` lists the rest.
+run: build
+	./build/dev/src/cli/hipcoach assess
+
+# Every test: the release build's suites, the core again under ASan/UBSan, branch coverage of the
+# triage and red-flag code, and the fuzz corpora replayed.
+test: deps
+	scripts/test.sh
+
+test-dev: build
+	ctest --preset dev -j $(JOBS)
+
+bench: build
+	./build/dev/bench/hipcoach_bench
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+tidy: deps
+	cmake --preset tidy >/dev/null && cmake --build --preset tidy -j $(JOBS)
+
+clean:
+	rm -rf build

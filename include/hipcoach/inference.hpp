@@ -1,0 +1,42 @@
+// Cause ranking: each cause is its own hypothesis. Posterior odds = prior odds times the likelihood
+// ratio of every finding that is known (LR+ when present, LR- when absent). Causes can co-exist
+// (sitting and weak glutes, say), so probabilities are not forced to sum to one.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "hipcoach/answers.hpp"
+#include "hipcoach/knowledge.hpp"
+
+namespace hipcoach {
+
+struct EvidenceItem {
+  std::string finding;
+  std::string text;  // plain words: "You reported pain on the outer side of the hip."
+  bool supports = true;
+  double likelihood_ratio = 1.0;
+  std::vector<std::string> sources;
+};
+
+struct RankedCause {
+  int cause = -1;
+  double probability = 0;
+  std::vector<EvidenceItem> evidence;  // strongest first, for and against
+};
+
+// Posterior probability per cause index (not sorted).
+std::vector<double> Posteriors(const KnowledgeBase& kb, const std::vector<Tri>& findings);
+
+// Causes sorted by probability (ties by prior, then id), each with its evidence.
+std::vector<RankedCause> RankCauses(const KnowledgeBase& kb, const std::vector<Tri>& findings);
+
+// Binary entropy sum over causes: the uncertainty the adaptive interview tries to reduce.
+double Uncertainty(const std::vector<double>& posteriors);
+
+// Expected reduction of Uncertainty() from asking `question`, given the current findings.
+double ExpectedInformationGain(const KnowledgeBase& kb, const Question& question,
+                               const std::vector<Tri>& findings,
+                               const std::vector<double>& posteriors);
+
+}  // namespace hipcoach

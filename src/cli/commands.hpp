@@ -1,0 +1,24 @@
+// The hipcoach subcommands. Each returns the process exit code: 0 success, 1 failure of the
+// product or its data, 2 bad input (one clear message on stderr, nothing on stdout).
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "hipcoach/knowledge.hpp"
+
+namespace hipcoach::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitBadInput = 2;
+
+int AssessInteractive(const KnowledgeBase& kb, std::istream& in, std::ostream& out);
+int AssessFromFile(const KnowledgeBase& kb, const std::string& path, bool json, std::ostream& out,
+                   std::ostream& err);
+int InterviewJsonl(const KnowledgeBase& kb, std::istream& in, std::ostream& out, std::ostream& err);
+int Questions(const KnowledgeBase& kb, bool json, std::ostream& out);
+int Explain(const KnowledgeBase& kb, const std::string& id, std::ostream& out, std::ostream& err);
+int KbCheck(const std::string& dir, std::ostream& out, std::ostream& err);
+
+}  // namespace hipcoach::cli

@@ -1,0 +1,156 @@
+#include "hipcoach/interview.hpp"
+
+#include <algorithm>
+
+#include "hipcoach/inference.hpp"
+#include "hipcoach/triage.hpp"
+
+namespace hipcoach {
+namespace {
+
+bool IsUnknownAnswer(const Answers& answers, const std::string& id) {
+  auto it = answers.find(id);
+  return it != answers.end() && it->second.kind == AnswerValue::Kind::kUnknown;
+}
+
+// Whether answering `question` could still change the outcome of a red flag more urgent than
+// what has already matched.
+bool CanChangeRedFlag(const KnowledgeBase& kb, const Question& question, const FindingState& state,
+                      int matched_level) {
+  auto finding = [&state](int f) { return state.findings[static_cast<std::size_t>(f)]; };
+  auto no_cause = [](int) { return Tri::kUnknown; };
+  for (std::size_t r = 0; r < kb.red_flags.size(); ++r) {
+    if (static_cast<int>(kb.red_flags[r].level) <= matched_level) continue;
+    const auto& used = kb.red_flag_findings[r];
+    bool feeds = false;
+    for (const FindingRule& rule : question.findings) {
+      feeds = feeds || std::find(used.begin(), used.end(), rule.finding) != used.end();
+    }
+    if (feeds && Evaluate(kb.red_flags[r].pattern, finding, no_cause) == Tri::kUnknown) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+NextStep NextQuestion(const KnowledgeBase& kb, const Answers& answers) {
+  NextStep step;
+  const FindingState state = DeriveFindings(kb, answers);
+  for (bool answered : state.answered) step.asked += answered ? 1 : 0;
+  auto ask = [&](std::size_t q) {
+    step.question = &kb.questions[q];
+    return step;
+  };
+  auto open = [&](std::size_t q) { return state.applicable[q] && !state.answered[q]; };
+
+  // A "not sure" gets its plainer follow-up straight away, before any
+  // conclusion is drawn from the "not sure".
+  for (int qi : kb.interview_order) {
+    const Question& question = kb.questions[static_cast<std::size_t>(qi)];
+    if (question.follow_up >= 0 && state.answered[static_cast<std::size_t>(qi)] &&
+        IsUnknownAnswer(answers, question.id) &&
+        open(static_cast<std::size_t>(question.follow_up))) {
+      return ask(static_cast<std::size_t>(question.follow_up));
+    }
+  }
+
+  int matched_level = -1;
+  for (const MatchedRedFlag& match : MatchRedFlags(kb, state, Unasked::kPending)) {
+    matched_level =
+        std::max(matched_level,
+                 static_cast<int>(kb.red_flags[static_cast<std::size_t>(match.red_flag)].level));
+  }
+  if (matched_level >= static_cast<int>(TriageLevel::kEmergency)) {
+    step.stop_reason = "danger_sign";
+    return step;
+  }
+
+  // Danger signs, most urgent first, while they can still change the outcome.
+  int remaining = 0;
+  for (int qi : kb.interview_order) {
+    const auto q = static_cast<std::size_t>(qi);
+    const Question& question = kb.questions[q];
+    if (question.stage != Stage::kRedFlag || question.is_follow_up || !open(q)) continue;
+    if (kb.question_urgency[q] < 0 || CanChangeRedFlag(kb, question, state, matched_level)) {
+      if (step.question == nullptr) ask(q);
+      ++remaining;
+    }
+  }
+  // Then the core questions everyone answers.
+  for (int qi : kb.interview_order) {
+    const auto q = static_cast<std::size_t>(qi);
+    const Question& question = kb.questions[q];
+    if (question.stage != Stage::kCore || question.is_follow_up || !open(q)) continue;
+    if (step.question == nullptr) ask(q);
+    ++remaining;
+  }
+  if (step.question != nullptr) {
+    step.remaining_estimate = remaining + 6;
+    return step;
+  }
+  if (matched_level >= static_cast<int>(TriageLevel::kUrgent)) {
+    step.stop_reason = "danger_sign";
+    return step;
+  }
+
+  // Programme questions are only asked when a programme will be given.
+  const std::vector<double> posteriors = Posteriors(kb, state.findings);
+  const TriageResult triage = Triage(kb, state, posteriors);
+  const bool programme = triage.level <= TriageLevel::kRoutine;
+  int programme_left = 0;
+  for (int qi : kb.interview_order) {
+    const auto q = static_cast<std::size_t>(qi);
+    if (programme && kb.questions[q].stage == Stage::kProgramme && open(q)) ++programme_left;
+  }
+
+  // Adaptive questions by expected information gain, until confident or nothing useful is left.
+  if (triage.level < TriageLevel::kUrgent) {
+    int adaptive_asked = 0;
+    for (std::size_t q = 0; q < kb.questions.size(); ++q) {
+      if (kb.questions[q].stage == Stage::kAdaptive && state.answered[q]) ++adaptive_asked;
+    }
+    std::vector<double> sorted;
+    for (std::size_t c = 0; c < kb.causes.size(); ++c) {
+      if (kb.causes[c].kind != "serious") sorted.push_back(posteriors[c]);
+    }
+    std::sort(sorted.begin(), sorted.end(), std::greater<>());
+    const double top = sorted.empty() ? 0 : sorted[0];
+    const double second = sorted.size() < 2 ? 0 : sorted[1];
+    const bool confident = top >= kb.rules.stop_probability && top - second >= kb.rules.stop_margin;
+    const bool budget = step.asked + programme_left < kb.rules.max_questions;
+    if (budget && (!confident || adaptive_asked < kb.rules.min_adaptive_questions)) {
+      double best_gain = 0;
+      int best = -1;
+      for (int qi : kb.interview_order) {
+        const auto q = static_cast<std::size_t>(qi);
+        const Question& question = kb.questions[q];
+        if (question.stage != Stage::kAdaptive || question.is_follow_up || !open(q)) continue;
+        const double gain = ExpectedInformationGain(kb, question, state.findings, posteriors);
+        if (gain > best_gain) {
+          best_gain = gain;
+          best = qi;
+        }
+      }
+      if (best >= 0 && best_gain >= kb.rules.min_information_gain) {
+        step.remaining_estimate =
+            programme_left + std::max(1, kb.rules.max_questions - step.asked - programme_left) / 3;
+        return ask(static_cast<std::size_t>(best));
+      }
+    }
+  }
+
+  for (int qi : kb.interview_order) {
+    const auto q = static_cast<std::size_t>(qi);
+    if (programme && kb.questions[q].stage == Stage::kProgramme && !kb.questions[q].is_follow_up &&
+        open(q)) {
+      step.remaining_estimate = programme_left;
+      return ask(q);
+    }
+  }
+  step.stop_reason = "complete";
+  return step;
+}
+
+}  // namespace hipcoach

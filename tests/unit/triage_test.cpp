@@ -1,0 +1,212 @@
+// Triage is the most safety-critical code: every branch is tested here against the fixture, and
+// against the real knowledge base by the golden cases and the property tests.
+#include "hipcoach/triage.hpp"
+
+#include <gtest/gtest.h>
+
+#include "fixture.hpp"
+#include "hipcoach/inference.hpp"
+
+namespace hipcoach {
+namespace {
+
+using testing::Fixture;
+using testing::No;
+using testing::NotSure;
+using testing::Yes;
+
+TriageResult TriageOf(const Answers& answers) {
+  const KnowledgeBase& kb = Fixture();
+  const FindingState state = DeriveFindings(kb, answers);
+  return Triage(kb, state, Posteriors(kb, state.findings));
+}
+
+std::vector<std::string> FlagIds(const TriageResult& result) {
+  std::vector<std::string> ids;
+  for (const auto& m : result.red_flags) {
+    ids.push_back(Fixture().red_flags[static_cast<std::size_t>(m.red_flag)].id);
+  }
+  return ids;
+}
+
+const Answers kAllClear = {{"fall", No()},
+                           {"hot_joint", No()},
+                           {"night_pain", No()},
+                           {"pain_days", AnswerValue::Number(2)},
+                           {"pain_trend", AnswerValue::Choice("better")}};
+
+TEST(Triage, AllClearIsSelfCareWithTheLevelsActionAsReason) {
+  const TriageResult result = TriageOf(kAllClear);
+  EXPECT_EQ(result.level, TriageLevel::kSelfCare);
+  ASSERT_EQ(result.reasons.size(), 1U);
+  EXPECT_EQ(result.reasons[0].text, "Manage at home.");
+  EXPECT_TRUE(result.red_flags.empty());
+  EXPECT_TRUE(result.unanswered_screening.empty());
+}
+
+TEST(Triage, SelfCareListsWhatToWatchFor) {
+  const TriageResult result = TriageOf(kAllClear);
+  // The urgent and emergency red flags (not the routine one) plus the dated safety-net rules
+  // (not the day-0 worsening rule, which is about now).
+  ASSERT_EQ(result.watch_for.size(), 5U);
+  EXPECT_EQ(result.watch_for[0].text,
+            "Possible fracture (emergency): Go to an emergency department.");
+  EXPECT_EQ(result.watch_for[2].text, "Night pain (urgent): See a doctor within 48 hours.");
+  EXPECT_EQ(result.watch_for[3].text, "Day 14: Not better after two weeks: book a GP.");
+  EXPECT_EQ(result.watch_for[4].text, "Day 14: Likely joint pain for two weeks: book a GP.");
+}
+
+TEST(Triage, ARedFlagSetsItsLevelWithReasonAndSource) {
+  Answers answers = kAllClear;
+  answers["fall"] = Yes();
+  const TriageResult result = TriageOf(answers);
+  EXPECT_EQ(result.level, TriageLevel::kEmergency);
+  EXPECT_EQ(FlagIds(result), std::vector<std::string>{"fracture"});
+  ASSERT_FALSE(result.reasons.empty());
+  EXPECT_EQ(result.reasons[0].text, "Possible fracture: A fall can break the hip.");
+  EXPECT_EQ(result.reasons[0].sources, std::vector<std::string>{"study_a"});
+  EXPECT_TRUE(result.watch_for.empty());
+}
+
+TEST(Triage, AllPartsOfAPatternAreNeeded) {
+  Answers answers = kAllClear;
+  answers["hot_joint"] = Yes();
+  answers["fever"] = No();
+  EXPECT_EQ(TriageOf(answers).level, TriageLevel::kRoutine);  // the warm-joint flag only
+  EXPECT_EQ(FlagIds(TriageOf(answers)), std::vector<std::string>{"warm_joint"});
+  answers["fever"] = Yes();
+  EXPECT_EQ(TriageOf(answers).level, TriageLevel::kEmergency);
+  // The second part is itself a choice: a worsening hot joint without fever also matches.
+  answers["fever"] = No();
+  answers["pain_trend"] = AnswerValue::Choice("worse");
+  EXPECT_EQ(FlagIds(TriageOf(answers)), (std::vector<std::string>{"infection", "warm_joint"}));
+}
+
+TEST(Triage, NotSureOnADangerSignTakesTheSaferCourse) {
+  Answers answers = kAllClear;
+  answers["fall"] = NotSure();
+  const TriageResult result = TriageOf(answers);
+  EXPECT_EQ(result.level, TriageLevel::kEmergency);
+  ASSERT_EQ(result.red_flags.size(), 1U);
+  EXPECT_TRUE(result.red_flags[0].uncertain);
+  EXPECT_NE(result.reasons[0].text.find("You were not sure"), std::string::npos);
+}
+
+TEST(Triage, NotSureOnOnePartOfAConjunctionStillEscalates) {
+  Answers answers = kAllClear;
+  answers["hot_joint"] = Yes();
+  answers["fever"] = NotSure();
+  EXPECT_EQ(TriageOf(answers).level, TriageLevel::kEmergency);
+}
+
+TEST(Triage, NotSureUnderANotTakesTheWorseValueToo) {
+  // warm_joint = hot joint and NOT fever. With fever unsure, the worse reading for the warm-joint
+  // flag is "no fever" (it matches, uncertain), and for the infection flag "fever" (it matches,
+  // uncertain): both are raised, and the emergency wins.
+  Answers answers = kAllClear;
+  answers["hot_joint"] = Yes();
+  answers["fever"] = NotSure();
+  const TriageResult result = TriageOf(answers);
+  EXPECT_EQ(result.level, TriageLevel::kEmergency);
+  EXPECT_EQ(FlagIds(result), (std::vector<std::string>{"infection", "warm_joint"}));
+  for (const auto& match : result.red_flags) EXPECT_TRUE(match.uncertain);
+}
+
+TEST(Triage, ANotOverAnUnaskedFindingCountsItAsAbsentInTheResult) {
+  Answers answers = kAllClear;
+  answers["hot_joint"] = Yes();  // fever never asked: not reported, so "no fever"
+  const TriageResult result = TriageOf(answers);
+  EXPECT_EQ(FlagIds(result), std::vector<std::string>{"warm_joint"});
+  EXPECT_FALSE(result.red_flags[0].uncertain);
+}
+
+TEST(MatchRedFlags, DuringTheInterviewAnUnaskedFindingIsStillPending) {
+  const KnowledgeBase& kb = Fixture();
+  const FindingState state = DeriveFindings(kb, {{"hot_joint", Yes()}});
+  EXPECT_TRUE(MatchRedFlags(kb, state, Unasked::kPending).empty());
+  EXPECT_EQ(MatchRedFlags(kb, state, Unasked::kAbsent).size(), 1U);
+}
+
+TEST(Triage, AnUnaskedDangerSignDoesNotMatchButIsReported) {
+  Answers answers = kAllClear;
+  answers.erase("night_pain");
+  const TriageResult result = TriageOf(answers);
+  EXPECT_EQ(result.level, TriageLevel::kSelfCare);
+  EXPECT_EQ(result.unanswered_screening, std::vector<std::string>{"night_pain"});
+}
+
+TEST(Triage, UrgentRedFlag) {
+  Answers answers = kAllClear;
+  answers["night_pain"] = Yes();
+  EXPECT_EQ(TriageOf(answers).level, TriageLevel::kUrgent);
+}
+
+TEST(Triage, TheMostUrgentOfSeveralRedFlagsWins) {
+  Answers answers = kAllClear;
+  answers["night_pain"] = Yes();
+  answers["fall"] = Yes();
+  const TriageResult result = TriageOf(answers);
+  EXPECT_EQ(result.level, TriageLevel::kEmergency);
+  EXPECT_EQ(FlagIds(result), (std::vector<std::string>{"fracture", "night"}));
+}
+
+TEST(Triage, SafetyNetAfterTwoWeeksWithoutImprovement) {
+  Answers answers = kAllClear;
+  answers["pain_days"] = AnswerValue::Number(14);
+  answers["pain_trend"] = AnswerValue::Choice("same");
+  const TriageResult result = TriageOf(answers);
+  EXPECT_EQ(result.level, TriageLevel::kRoutine);
+  EXPECT_EQ(result.safety_net, std::vector<std::string>{"day14"});
+  EXPECT_EQ(result.reasons[0].text, "Not better after two weeks: book a GP.");
+  // 13 days, or 14 days and improving: not yet.
+  answers["pain_days"] = AnswerValue::Number(13);
+  EXPECT_EQ(TriageOf(answers).level, TriageLevel::kSelfCare);
+  answers["pain_days"] = AnswerValue::Number(14);
+  answers["pain_trend"] = AnswerValue::Choice("better");
+  EXPECT_EQ(TriageOf(answers).level, TriageLevel::kSelfCare);
+}
+
+TEST(Triage, WorseningIsAtLeastRoutineWhateverTheDuration) {
+  Answers answers = kAllClear;
+  answers["pain_trend"] = AnswerValue::Choice("worse");
+  const TriageResult result = TriageOf(answers);
+  EXPECT_EQ(result.level, TriageLevel::kRoutine);
+  EXPECT_EQ(result.safety_net, std::vector<std::string>{"worsening"});
+}
+
+TEST(Triage, SafetyNetRulesCanDependOnALikelyCause) {
+  Answers answers = kAllClear;
+  answers["pain_days"] = AnswerValue::Number(20);
+  answers["pain_site"] = AnswerValue::Choices({"groin"});
+  const TriageResult result = TriageOf(answers);
+  EXPECT_EQ(result.safety_net, std::vector<std::string>{"joint_two_weeks"});
+  answers["pain_site"] = AnswerValue::Choices({"lateral_hip"});
+  EXPECT_TRUE(TriageOf(answers).safety_net.empty());
+}
+
+TEST(Triage, ALikelyCauseWithItsOwnLevelRaisesTheTriage) {
+  Answers answers = kAllClear;
+  answers["pain_site"] = AnswerValue::Choices({"groin"});  // osteoarthritis 0.56 -> routine
+  const TriageResult result = TriageOf(answers);
+  EXPECT_EQ(result.level, TriageLevel::kRoutine);
+  EXPECT_EQ(result.reasons[0].text,
+            "Your answers fit Hip osteoarthritis (about 56% likely). Wear in the hip joint.");
+}
+
+TEST(Triage, ASelfCareCauseDoesNotRaiseIt) {
+  Answers answers = kAllClear;
+  answers["pain_site"] = AnswerValue::Choices({"lateral_hip"});
+  EXPECT_EQ(TriageOf(answers).level, TriageLevel::kSelfCare);
+}
+
+TEST(Triage, NeverBelowAMatchedRedFlagWhateverElseIsTrue) {
+  Answers answers = kAllClear;
+  answers["night_pain"] = Yes();
+  answers["pain_site"] = AnswerValue::Choices({"lateral_hip"});
+  answers["pain_trend"] = AnswerValue::Choice("better");
+  const TriageResult result = TriageOf(answers);
+  EXPECT_GE(result.level, TriageLevel::kUrgent);
+}
+
+}  // namespace
+}  // namespace hipcoach
