@@ -1,0 +1,92 @@
+// The weakness experiment: scale the maximum isometric force of a muscle group, re-solve static
+// optimisation over the gait cycle and report what happens to the hip contact force and which
+// muscles take over. Pure computation on a prepared trial.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hipcoach/model/mechanics.hpp"
+#include "hipcoach/model/model.hpp"
+#include "tl/expected.hpp"
+
+namespace hipcoach::model {
+
+enum class Side { kBoth, kRight, kLeft };
+
+// Group names: glute_max, glute_med, glute_min, glutes (all three), hip_abductors (as OpenSim
+// Moco's weak-hip-abductor example defines them: glut_med1-3, glut_min1-3, tfl).
+const std::vector<std::string>& WeaknessGroupNames();
+tl::expected<std::vector<int>, std::string> GroupMuscles(const Model& model, std::string_view group,
+                                                         Side side);
+
+struct Weakening {
+  std::string group;
+  double fraction = 0.0;  // 0 = normal strength, 0.9 = 90 % weaker (10 % of max force left)
+};
+
+// Per-muscle strength factors for a set of weakenings (factors multiply when groups overlap).
+tl::expected<std::vector<double>, std::string> StrengthFactors(const Model& model,
+                                                               const std::vector<Weakening>& w,
+                                                               Side side);
+
+// Hip contact force at one frame, the force the femoral head exerts on the acetabulum (the
+// opposite of the joint reaction on the femur), expressed in the femur frame, in body weights.
+struct HipLoadFrame {
+  double time = 0.0;
+  double cycle_percent = 0.0;
+  double magnitude_bw = 0.0;
+  double anterior_bw = 0.0;  // + anterior (femur +x)
+  double superior_bw = 0.0;  // + superior (femur +y)
+  double medial_bw = 0.0;    // + medial (femur -z on the right, +z on the left)
+  double reserve_nm = 0.0;   // sum of |reserve torques| at this frame
+  bool converged = true;
+};
+
+struct Compensator {
+  std::string muscle;
+  double baseline_mean_n = 0.0;
+  double weak_mean_n = 0.0;
+  double increase_n = 0.0;
+};
+
+struct Analysis {
+  std::vector<Weakening> weakening;
+  std::string joint;  // e.g. hip_r
+  double body_weight_n = 0.0;
+  std::vector<HipLoadFrame> frames;
+  SoResult so;
+};
+
+struct WeaknessSummary {
+  std::vector<Weakening> weakening;
+  std::string joint;
+  double peak_bw = 0.0;
+  double peak_time = 0.0;
+  double baseline_peak_bw = 0.0;
+  double change_bw = 0.0;       // peak - baseline peak
+  double change_percent = 0.0;  // relative to the baseline peak
+  // Components at the weakened peak and at the baseline peak (body weights).
+  double anterior_bw = 0.0;
+  double medial_bw = 0.0;
+  double superior_bw = 0.0;
+  double baseline_anterior_bw = 0.0;
+  double baseline_medial_bw = 0.0;
+  double baseline_superior_bw = 0.0;
+  double mean_anterior_change_bw = 0.0;   // cycle mean of (weak - baseline) anterior component
+  double peak_reserve_nm = 0.0;           // largest total reserve torque over the cycle
+  std::vector<Compensator> compensators;  // muscles whose mean force rose most
+  bool all_converged = true;
+  std::string credit;
+};
+
+// Runs static optimisation with the given strengths and extracts the hip load of `joint`.
+tl::expected<Analysis, std::string> Analyse(const Model& model, const PreparedTrial& prepared,
+                                            const std::vector<Weakening>& weakening, Side side,
+                                            const std::string& joint = "hip_r");
+
+WeaknessSummary Summarise(const Model& model, const Analysis& baseline, const Analysis& weak,
+                          std::size_t n_compensators = 5);
+
+}  // namespace hipcoach::model
