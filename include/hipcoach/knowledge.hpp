@@ -128,6 +128,7 @@ struct Cause : Cited {
   std::string education;
   std::string programme;
   std::string red_flag;
+  std::string model_group;  // muscle group the hip model weakens to show this cause's effect
   std::vector<Likelihood> likelihoods;
   SourceLocation where;
 };

@@ -11,6 +11,7 @@
 #include "hipcoach/interview.hpp"
 #include "hipcoach/kb_check.hpp"
 #include "hipcoach/serialize.hpp"
+#include "model_link.hpp"
 #include "render.hpp"
 
 namespace hipcoach::cli {
@@ -114,6 +115,8 @@ int Explain(const KnowledgeBase& kb, const std::string& id, std::ostream& out, s
         << "\n\n"
         << cause->education << "\n";
     if (!cause->programme.empty()) out << "\nIn your programme: " << cause->programme << "\n";
+    const std::string model = ModelNote(*cause);
+    if (!model.empty()) out << "\n" << model << "\n";
     out << "\nSources:\n" << Cite(kb, cause->sources);
     return kExitOk;
   }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model_link.hpp"
+
 namespace hipcoach::cli {
 namespace {
 
@@ -70,6 +72,10 @@ void RenderAssessment(const KnowledgeBase& kb, const Assessment& assessment, std
     out << fmt::format("{}. {} - {}%\n", ++shown, cause.name,
                        static_cast<int>(std::lround(ranked.probability * 100)));
     out << "   " << cause.summary << "\n";
+    if (shown <= 3) {
+      const std::string model = ModelNote(cause);
+      if (!model.empty()) out << "   " << model.substr(0, model.find('\n')) << "\n";
+    }
     int evidence = 0;
     for (const EvidenceItem& item : ranked.evidence) {
       if (evidence++ == 3) break;

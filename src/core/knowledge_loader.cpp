@@ -257,7 +257,8 @@ void ReadCauses(Builder& b, const TomlReader& r, const toml::table& root) {
   for (const toml::table* t : r.Tables(root, "cause")) {
     r.CheckKeys(*t, "[[cause]]",
                 {"id", "ref", "name", "also_known_as", "kind", "prior", "level", "summary",
-                 "education", "programme", "red_flag", "likelihood", "sources", "evidence"});
+                 "education", "programme", "red_flag", "model_group", "likelihood", "sources",
+                 "evidence"});
     Cause c;
     static_cast<Cited&>(c) = r.Citation(*t);
     c.id = ReadId(r, *t);
@@ -279,6 +280,7 @@ void ReadCauses(Builder& b, const TomlReader& r, const toml::table& root) {
     c.education = r.String(*t, "education");
     c.programme = r.String(*t, "programme", false);
     c.red_flag = r.String(*t, "red_flag", false);
+    c.model_group = r.String(*t, "model_group", false);
     for (const toml::table* l : r.Tables(*t, "likelihood")) {
       r.CheckKeys(*l, "[[cause.likelihood]]",
                   {"finding", "lr_pos", "lr_neg", "sensitivity", "specificity", "sources",
