@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# End-to-end tests of the hipcoach command line: exit codes, what goes to stdout and stderr, the
+# JSON documents and the interview line protocol. Usage: cli_test.sh HIPCOACH_BINARY SOURCE_DIR
+set -uo pipefail
+bin=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+expect_eq() { [ "$1" == "$2" ] && ok || fail "$3: expected '$2', got '$1'"; }
+expect_contains() { grep -qF -- "$2" <<<"$1" && ok || fail "$3: '$2' not in: $1"; }
+
+# A case's answers as an answers file.
+answers_of() {
+  python3 -c "import tomllib,json,sys; d=tomllib.load(open(sys.argv[1],'rb')); print(json.dumps({'answers': d['answers']}))" "$1"
+}
+
+# --- assess --answers --json: the documented document ---
+answers_of "$src/tests/cases/causes/gluteal_tendinopathy_classic.toml" >"$tmp/gt.json"
+out=$("$bin" assess --answers "$tmp/gt.json" --json 2>"$tmp/err")
+expect_eq "$?" 0 "assess exit code"
+expect_eq "$(cat "$tmp/err")" "" "assess stderr"
+check=$(python3 - "$out" <<'PY'
+import json, sys
+d = json.loads(sys.argv[1])
+problems = []
+if set(d) < {"triage", "causes", "programme", "knowledge_version"}: problems.append("keys")
+t = d["triage"]
+if t["level"] not in ("emergency", "urgent", "routine", "self_care"): problems.append("level")
+if not all("text" in r and r["sources"] for r in t["reasons"]): problems.append("reasons")
+if not all({"id", "name", "probability", "evidence"} <= set(c) for c in d["causes"]): problems.append("causes")
+if d["causes"][0]["id"] != "gluteal_tendinopathy": problems.append("top cause " + d["causes"][0]["id"])
+p = d["programme"]
+if p is None or not p["phases"] or len(p["week"]) != 7: problems.append("programme")
+print(",".join(problems) or "ok")
+PY
+)
+expect_eq "$check" ok "assess JSON shape"
+
+# --- an emergency has no programme ---
+answers_of "$src/tests/cases/red_flags/rf01_cauda_equina_bladder.toml" >"$tmp/ces.json" 2>/dev/null ||
+  answers_of "$(ls "$src"/tests/cases/red_flags/*cauda* | head -1)" >"$tmp/ces.json"
+out=$("$bin" assess --answers "$tmp/ces.json" --json)
+expect_eq "$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["triage"]["level"], d["programme"])' "$out")" "emergency None" "emergency without programme"
+
+# --- bad input: one message on stderr, nothing on stdout, exit 2 ---
+bad() {  # name, file contents, expected message part
+  printf '%s' "$2" >"$tmp/bad.json"
+  out=$("$bin" assess --answers "$tmp/bad.json" --json 2>"$tmp/err")
+  code=$?
+  expect_eq "$code" 2 "$1 exit code"
+  expect_eq "$out" "" "$1 stdout"
+  expect_contains "$(cat "$tmp/err")" "$3" "$1 message"
+  expect_eq "$(wc -l <"$tmp/err")" 1 "$1 one line"
+}
+bad "malformed JSON" '{"answers": {"age": 40,}}' "bad.json:1:"
+bad "unknown question" '{"answers": {"pain_dayz": 3}}' "unknown question id 'pain_dayz' (did you mean 'pain_days'?)"
+bad "wrong type" '{"answers": {"age": "old"}}' "answers.age:"
+bad "out of range" '{"answers": {"pain_now": 11}}' "out of range 0-10"
+bad "unknown choice" '{"answers": {"pain_trend": "beter"}}' "(did you mean 'better'?)"
+bad "not an object" '[1, 2]' "expected an object"
+out=$("$bin" assess --answers "$tmp/missing.json" --json 2>"$tmp/err")
+expect_eq "$?" 2 "unreadable file exit code"
+expect_eq "$out" "" "unreadable file stdout"
+expect_contains "$(cat "$tmp/err")" "missing.json: cannot open" "unreadable file message"
+out=$("$bin" assess --json 2>"$tmp/err")
+expect_eq "$?" 2 "--json without --answers"
+out=$("$bin" nonsense 2>"$tmp/err")
+expect_eq "$?" 2 "unknown command exit code"
+
+# --- questions --json ---
+out=$("$bin" questions --json)
+check=$(python3 -c '
+import json,sys
+q=json.loads(sys.argv[1])
+keys={"id","text","type","choices","unit","min","max","red_flag_screen"}
+print("ok" if q and all(keys<=set(x) for x in q) and q[0]["red_flag_screen"] else "bad")' "$out")
+expect_eq "$check" ok "questions --json"
+
+# --- interview --jsonl: a full interview driven by a program ---
+check=$(python3 - "$bin" "$tmp/gt.json" <<'PY'
+import json, subprocess, sys
+answers = json.load(open(sys.argv[2]))["answers"]
+p = subprocess.Popen([sys.argv[1], "interview", "--jsonl"], stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE, text=True)
+asked, first, changed = 0, None, False
+while True:
+    msg = json.loads(p.stdout.readline())
+    if "result" in msg:
+        r = msg["result"]
+        ok = r["triage"]["level"] in ("self_care", "routine") and r["programme"] is not None
+        print("ok" if ok and asked <= 30 and changed else f"bad {asked} {r['triage']['level']}")
+        break
+    if "error" in msg:
+        continue
+    q = msg["question"]
+    asked += 1
+    if first is None:
+        first = q["id"]
+        # A malformed line gets an error line and the same question again.
+        p.stdin.write("{not json\n"); p.stdin.flush()
+        err = json.loads(p.stdout.readline()); again = json.loads(p.stdout.readline())
+        assert "error" in err and again["question"]["id"] == first, (err, again)
+    if asked == 4 and not changed:
+        # Change the first answer: the interview recomputes and asks again where it stands.
+        p.stdin.write(json.dumps({"id": first, "value": answers.get(first, "unknown")}) + "\n")
+        p.stdin.flush(); changed = True
+        again = json.loads(p.stdout.readline())
+        assert again["question"]["id"] == q["id"], again
+    value = answers.get(q["id"], "unknown")
+    p.stdin.write(json.dumps({"id": q["id"], "value": value}) + "\n"); p.stdin.flush()
+p.stdin.close(); p.wait()
+PY
+)
+expect_eq "$check" ok "interview --jsonl"
+
+# --- the interactive assessment, typed answers on stdin ---
+out=$(printf 'n\n1\n?\nb\nn\nq\n' | "$bin" assess)
+expect_contains "$out" "Safety check" "interactive shows the safety screen"
+expect_contains "$out" "Stopped; nothing was saved." "interactive quit"
+
+# --- explain ---
+out=$("$bin" explain gluteal_tendinopathy)
+expect_contains "$out" "Sources:" "explain cites sources"
+out=$("$bin" explain glute_bridg 2>"$tmp/err")
+expect_eq "$?" 2 "explain unknown id"
+expect_contains "$(cat "$tmp/err")" "did you mean 'glute_bridge'" "explain hint"
+
+# --- kb check: the built-in knowledge, and a broken copy ---
+"$bin" kb check >/dev/null
+expect_eq "$?" 0 "kb check built-in"
+cp -r "$src/knowledge" "$tmp/kb"
+sed -i '0,/pattern = /s/pattern = /pattern = "no_such_finding" #/' "$tmp/kb/red_flags.toml"
+out=$("$bin" kb check "$tmp/kb" 2>&1)
+expect_eq "$?" 1 "kb check broken exit code"
+expect_contains "$out" "red_flags.toml:" "kb check names the file"
+expect_contains "$out" "unknown finding 'no_such_finding'" "kb check message"
+out=$("$bin" --knowledge "$tmp/kb" questions 2>&1)
+expect_eq "$?" 1 "a broken --knowledge is refused"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
