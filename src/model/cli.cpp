@@ -1,6 +1,7 @@
 #include "hipcoach/model/cli.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <exception>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include <utility>
 
 #include "hipcoach/model/engine.hpp"
+#include "hipcoach/model/variant.hpp"
 #include "report.hpp"
 
 namespace hipcoach::model {
@@ -17,14 +19,22 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: hipcoach model run [--weaken GROUP=FRACTION ...] [--side both|right|left]\n"
-    "                          [--model FILE.json] [--json | --csv | --svg FILE]\n"
-    "       hipcoach model sweep --group GROUP [--steps N] [--side ...] [--model FILE.json]\n"
-    "                            [--json | --csv]\n"
+    "                          [--all-muscles] [--trunk-lean DEG] [--model FILE.json]\n"
+    "                          [--json | --csv | --svg FILE]\n"
+    "       hipcoach model sweep --group GROUP [--steps N] [--side ...] [--all-muscles]\n"
+    "                            [--model FILE.json] [--json | --csv]\n"
     "       hipcoach model import FILE.osim --kinematics FILE.sto --grf FILE.mot\n"
     "                             --loads FILE.xml [--actuators FILE.xml] [--points N]\n"
-    "                             --out FILE.json\n"
+    "                             [--credit TEXT] --out FILE.json\n"
     "groups: glute_max, glute_med, glute_min, glutes, hip_abductors; FRACTION 0..1 (0.5 = half "
-    "the normal maximum force)\n";
+    "the normal maximum force)\n"
+    "--side: which side is weakened; the right hip is reported.\n"
+    "Compensators (muscles that take over) are ranked among the muscles crossing the right hip;\n"
+    "--all-muscles ranks every muscle of the model (both legs and the trunk).\n"
+    "--trunk-lean DEG: hold the trunk leaning DEG degrees toward the right side (negative:\n"
+    "away), a prescribed motion variant, compared with the measured upright motion.\n"
+    "--credit: the credit stored with imported data (default: the model file's own <credits>\n"
+    "and <publications>).\n";
 
 struct BadInput {
   std::string message;
@@ -93,9 +103,18 @@ int Run(const std::vector<std::string>& args, std::ostream& out) {
   std::string model_file;
   Format format = Format::kText;
   std::string svg_file;
+  CompensatorScope scope = CompensatorScope::kJointMuscles;
+  std::optional<double> trunk_lean;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--weaken") {
+    if (a == "--trunk-lean") {
+      const std::string v = TakeValue(args, i);
+      double deg = 0;
+      if (!ParseDouble(v, deg) || !(std::abs(deg) <= 30.0)) {
+        throw BadInput{"--trunk-lean needs degrees between -30 and 30, not '" + v + "'"};
+      }
+      trunk_lean = deg;
+    } else if (a == "--weaken") {
       const std::string v = TakeValue(args, i);
       const auto eq = v.find('=');
       double f = 0;
@@ -108,6 +127,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out) {
       weakening.push_back({v.substr(0, eq), f});
     } else if (a == "--side") {
       side = ParseSide(TakeValue(args, i));
+    } else if (a == "--all-muscles") {
+      scope = CompensatorScope::kAllMuscles;
     } else if (a == "--model") {
       model_file = TakeValue(args, i);
     } else if (a == "--json" || a == "--csv" || a == "--svg") {
@@ -143,20 +164,37 @@ int Run(const std::vector<std::string>& args, std::ostream& out) {
   if (!base) {
     throw BadInput{base.error()};
   }
-  auto weak = Analyse(e.model, e.prepared, weakening, side, joint);
+  std::optional<TrunkLean> lean;
+  if (trunk_lean) {
+    TrunkLeanOptions lo;
+    lo.degrees = *trunk_lean;
+    lo.stance_joint = joint;
+    lo.stance_body = joint.back() == 'l' ? "calcn_l" : "calcn_r";
+    auto l = MakeTrunkLean(e, lo);
+    if (!l) {
+      throw BadInput{l.error()};
+    }
+    lean = std::move(*l);
+  }
+  const Engine& we = lean ? lean->engine : e;
+  auto weak = Analyse(we.model, we.prepared, weakening, side, joint);
   if (!weak) {
     throw BadInput{weak.error()};
   }
-  const WeaknessSummary s = Summarise(e.model, *base, *weak);
+  if (lean) {
+    weak->motion = lean->description;
+  }
+  WeaknessSummary s = Summarise(e.model, *base, *weak, 5, scope);
+  s.credit = EngineCredit(e);
   switch (format) {
     case Format::kText:
-      out << report::RunText(e, *base, *weak, s);
+      out << report::RunText(e, *base, *weak, s, lean ? &*lean : nullptr);
       break;
     case Format::kJson:
-      out << report::RunJson(e, *base, *weak, s);
+      out << report::RunJson(e, *base, *weak, s, lean ? &*lean : nullptr);
       break;
     case Format::kCsv:
-      out << report::RunCsv(e, *base, *weak);
+      out << report::RunCsv(e, *base, *weak, s);
       break;
     case Format::kSvg: {
       std::ofstream f(svg_file, std::ios::binary);
@@ -169,8 +207,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out) {
         throw std::runtime_error("writing '" + svg_file + "' failed");
       }
       out << "wrote " << svg_file << " (" << report::WeakeningLabel(s.weakening) << ")\n"
-          << "Credit: "
-          << (e.dataset.credit.empty() ? std::string(Gait2392Credit()) : e.dataset.credit) << "\n";
+          << "Credit: " << s.credit << "\n";
       break;
     }
   }
@@ -183,12 +220,15 @@ int SweepCommand(const std::vector<std::string>& args, std::ostream& out) {
   std::string model_file;
   Format format = Format::kText;
   int steps = 10;
+  CompensatorScope scope = CompensatorScope::kJointMuscles;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--group") {
       group = TakeValue(args, i);
     } else if (a == "--side") {
       side = ParseSide(TakeValue(args, i));
+    } else if (a == "--all-muscles") {
+      scope = CompensatorScope::kAllMuscles;
     } else if (a == "--model") {
       model_file = TakeValue(args, i);
     } else if (a == "--steps") {
@@ -222,13 +262,15 @@ int SweepCommand(const std::vector<std::string>& args, std::ostream& out) {
     fractions.push_back(0.9 * static_cast<double>(k) / static_cast<double>(std::max(1, steps - 1)));
   }
   const EngineHandle h = GetEngine(model_file);
-  auto points = Sweep(*h.engine, group, side, fractions);
+  constexpr std::size_t kSweepCompensators = 3;
+  auto points = Sweep(*h.engine, group, side, fractions, kSweepCompensators, scope);
   if (!points) {
     throw BadInput{points.error()};
   }
-  out << (format == Format::kJson  ? report::SweepJson(group, *points)
-          : format == Format::kCsv ? report::SweepCsv(group, *points)
-                                   : report::SweepText(group, *points));
+  const Engine& e = *h.engine;
+  out << (format == Format::kJson  ? report::SweepJson(e, group, side, *points)
+          : format == Format::kCsv ? report::SweepCsv(e, group, side, *points, kSweepCompensators)
+                                   : report::SweepText(e, group, side, *points));
   return 0;
 }
 
@@ -247,6 +289,11 @@ int Import(const std::vector<std::string>& args, std::ostream& out) {
       o.actuators = TakeValue(args, i);
     } else if (a == "--out") {
       out_file = TakeValue(args, i);
+    } else if (a == "--credit") {
+      o.credit = TakeValue(args, i);
+      if (o.credit.empty()) {
+        throw BadInput{"--credit needs a text"};
+      }
     } else if (a == "--points") {
       double v = 0;
       if (!ParseDouble(TakeValue(args, i), v) || v < 2 || v > 10000) {
@@ -278,7 +325,8 @@ int Import(const std::vector<std::string>& args, std::ostream& out) {
   }
   out << "wrote " << out_file << ": " << d->model.muscles.size() << " muscles, "
       << d->model.coordinates.size() << " coordinates, " << d->trial.frames.size()
-      << " frames of the gait cycle " << d->cycle_start << " s to " << d->cycle_end << " s\n";
+      << " frames of the gait cycle " << d->cycle_start << " s to " << d->cycle_end << " s\n"
+      << "Credit: " << DatasetCredit(*d) << "\n";
   return 0;
 }
 

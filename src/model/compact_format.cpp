@@ -97,7 +97,14 @@ std::string WriteCompact(const Dataset& d) {
   json model;
   model["name"] = m.name;
   model["credits"] = m.credits;
+  if (!m.publications.empty()) {
+    model["publications"] = m.publications;
+  }
   model["gravity"] = Vec(m.gravity);
+  // Empty lists are written as [] (a model imported without --actuators has none).
+  for (const char* list : {"bodies", "coordinates", "joints", "muscles", "actuators"}) {
+    model[list] = json::array();
+  }
   for (const auto& b : m.bodies) {
     model["bodies"].push_back(
         {{"name", b.name}, {"mass", b.mass}, {"com", Vec(b.com)}, {"inertia", b.inertia}});
@@ -225,6 +232,7 @@ tl::expected<Dataset, std::string> ParseCompact(std::string_view text, const std
     Model& m = d.model;
     m.name = mj.value("name", std::string());
     m.credits = mj.value("credits", std::string());
+    m.publications = mj.value("publications", std::string());
     m.gravity = ToVec(mj.at("gravity"));
     for (const auto& b : mj.at("bodies")) {
       Body body;
@@ -400,6 +408,10 @@ tl::expected<Dataset, std::string> LoadDatasetFile(const std::string& path) {
   return ParseCompact(*text, path);
 }
 
+std::string DatasetCredit(const Dataset& dataset) {
+  return dataset.credit.empty() ? ModelCredit(dataset.model) : dataset.credit;
+}
+
 tl::expected<Dataset, std::string> ImportOpenSim(const ImportOptions& o) {
   auto model = ReadOsimFile(o.osim);
   if (!model) {
@@ -473,7 +485,7 @@ tl::expected<Dataset, std::string> ImportOpenSim(const ImportOptions& o) {
   d.trial = std::move(*trial);
   d.cycle_start = start;
   d.cycle_end = end;
-  d.credit = std::string(Gait2392Credit());
+  d.credit = o.credit.empty() ? ModelCredit(d.model) : o.credit;
   auto base = [](const std::string& p) {
     const auto s = p.find_last_of('/');
     return s == std::string::npos ? p : p.substr(s + 1);

@@ -155,4 +155,45 @@ std::string_view Gait2392Credit() {
          "data: opensim-models subject01 (Estimating Joint Reaction Loads tutorial).";
 }
 
+namespace {
+
+// Collapses runs of whitespace to one space and trims; "Unassigned" (OpenSim's default) is empty.
+std::string CleanCreditText(const std::string& text) {
+  std::string out;
+  bool space = false;
+  for (const char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) {
+      out += ' ';
+      space = false;
+    }
+    out += c;
+  }
+  return out == "Unassigned" ? std::string() : out;
+}
+
+}  // namespace
+
+std::string ModelCredit(const Model& model) {
+  const std::string credits = CleanCreditText(model.credits);
+  const std::string publications = CleanCreditText(model.publications);
+  const std::string name =
+      model.name.empty() ? std::string("Model") : "Model \"" + model.name + "\"";
+  if (credits.empty() && publications.empty()) {
+    return name + ": " + std::string(kCreditNotStated) + ".";
+  }
+  std::string s = name + ", credits as stated in the model file: ";
+  s += credits.empty() ? std::string("(none stated)") : credits;
+  if (!publications.empty()) {
+    s += " Publications: " + publications;
+  }
+  if (s.back() != '.') {
+    s += '.';
+  }
+  return s + " Check the model's licence before sharing results.";
+}
+
 }  // namespace hipcoach::model

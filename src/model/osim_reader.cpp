@@ -630,6 +630,7 @@ tl::expected<Model, std::string> ParseOsim(std::string_view xml, const std::stri
   Model model;
   model.name = m.attribute("name").as_string();
   model.credits = Text(m, "credits");
+  model.publications = Text(m, "publications");
   auto g = Vector(ctx, m, "gravity", Vec3{0, -9.80665, 0});
   if (!g) {
     return tl::unexpected(g.error());

@@ -17,8 +17,35 @@ const char* kLimits =
     "(trunk lean, Trendelenburg gait) cannot appear; reserve torques show where the weakened "
     "muscles could not produce the measured motion.";
 
-std::string Credit(const Engine& e) {
-  return e.dataset.credit.empty() ? std::string(Gait2392Credit()) : e.dataset.credit;
+std::string Credit(const Engine& e) { return EngineCredit(e); }
+
+std::string SideLabel(Side side) {
+  return side == Side::kBoth    ? "both sides"
+         : side == Side::kRight ? "right side only"
+                                : "left side only";
+}
+
+const char* SideId(Side side) {
+  return side == Side::kBoth ? "both" : side == Side::kRight ? "right" : "left";
+}
+
+// "hip_r" or "all": which muscles the compensators were ranked among.
+std::string ScopeId(CompensatorScope scope, const std::string& joint) {
+  return scope == CompensatorScope::kAllMuscles ? std::string("all") : joint;
+}
+
+std::string ScopeLabel(CompensatorScope scope, const std::string& joint) {
+  return scope == CompensatorScope::kAllMuscles
+             ? std::string("all muscles of the model (both legs and the trunk)")
+             : "the muscles crossing the " + JointLabel(joint);
+}
+
+std::string CompensatorList(const WeaknessSummary& s) {
+  std::string o;
+  for (const auto& c : s.compensators) {
+    o += fmt::format("{}{} {:+.1f}", o.empty() ? "" : ", ", c.muscle, c.increase_n);
+  }
+  return o.empty() ? std::string("-") : o;
 }
 
 json SummaryJson(const WeaknessSummary& s) {
@@ -44,6 +71,10 @@ json SummaryJson(const WeaknessSummary& s) {
           {"mean_anterior_change_bw", s.mean_anterior_change_bw},
           {"peak_reserve_nm", s.peak_reserve_nm},
           {"all_frames_converged", s.all_converged},
+          {"compensators_from", ScopeId(s.compensator_scope, s.joint)},
+          {"compensator_scope", "ranked among " + ScopeLabel(s.compensator_scope, s.joint) +
+                                    " by the rise of their mean force over the cycle; the "
+                                    "weakened group excluded"},
           {"compensators", c}};
 }
 
@@ -61,13 +92,28 @@ std::string WeakeningLabel(const std::vector<Weakening>& w) {
 }
 
 std::string RunText(const Engine& e, const Analysis& base, const Analysis& weak,
-                    const WeaknessSummary& s) {
+                    const WeaknessSummary& s, const TrunkLean* lean) {
   (void)base;
-  (void)weak;
   std::string o;
   o += fmt::format("Hip model: {} walking, one gait cycle ({} frames), body weight {:.0f} N\n",
                    e.dataset.model.name, e.prepared.frames.size(), e.prepared.body_weight);
   o += fmt::format("Weakness: {}\n", WeakeningLabel(s.weakening));
+  if (lean != nullptr) {
+    o += fmt::format(
+        "Motion: {} (prescribed, not predicted: lumbar_bending {:+.0f} deg, ground reactions "
+        "kept, centres of pressure moved up to {:.1f} cm to keep balance); the baseline is the "
+        "measured upright motion at full strength\n",
+        lean->description, lean->lumbar_bending_offset_deg, 100.0 * lean->max_cop_shift_m);
+    o += fmt::format(
+        "  early-stance hip adduction moment (inverse dynamics, peak): {:.1f} N m upright, "
+        "{:.1f} N m leaning ({:+.0f} %)\n",
+        lean->upright_early_stance_adduction_nm, lean->lean_early_stance_adduction_nm,
+        lean->upright_early_stance_adduction_nm > 0
+            ? 100.0 *
+                  (lean->lean_early_stance_adduction_nm / lean->upright_early_stance_adduction_nm -
+                   1.0)
+            : 0.0);
+  }
   o += fmt::format("Right hip contact force (femoral head on acetabulum, femur frame):\n");
   o += fmt::format(
       "  peak            {:.2f} BW at t = {:.2f} s (baseline {:.2f} BW; change "
@@ -81,11 +127,18 @@ std::string RunText(const Engine& e, const Analysis& base, const Analysis& weak,
                    s.mean_anterior_change_bw);
   o += fmt::format("Reserve torque needed (largest total over the cycle): {:.1f} N m\n",
                    s.peak_reserve_nm);
-  if (!s.compensators.empty()) {
-    o += "Compensating muscles (mean force over the cycle):\n";
+  if (!s.weakening.empty() || !weak.motion.empty()) {
+    o += fmt::format("Muscles that take over (mean force over the cycle), among {}:\n",
+                     ScopeLabel(s.compensator_scope, s.joint));
     for (const auto& c : s.compensators) {
       o += fmt::format("  {:<12} {:7.1f} N -> {:7.1f} N ({:+.1f} N)\n", c.muscle, c.baseline_mean_n,
                        c.weak_mean_n, c.increase_n);
+    }
+    if (s.compensators.empty()) {
+      o += "  none: no such muscle produces more force on average\n";
+    }
+    if (s.compensator_scope == CompensatorScope::kJointMuscles) {
+      o += "  (--all-muscles ranks every muscle of the model)\n";
     }
   }
   if (!s.all_converged) {
@@ -97,7 +150,7 @@ std::string RunText(const Engine& e, const Analysis& base, const Analysis& weak,
 }
 
 std::string RunJson(const Engine& e, const Analysis& base, const Analysis& weak,
-                    const WeaknessSummary& s) {
+                    const WeaknessSummary& s, const TrunkLean* lean) {
   json frames = json::array();
   for (std::size_t i = 0; i < weak.frames.size(); ++i) {
     const auto& f = weak.frames[i];
@@ -126,17 +179,43 @@ std::string RunJson(const Engine& e, const Analysis& base, const Analysis& weak,
                {"limits", kLimits},
                {"summary", SummaryJson(s)},
                {"frames", frames}};
+  if (lean != nullptr) {
+    root["motion"] = {
+        {"variant", lean->description},
+        {"prescribed", true},
+        {"lumbar_bending_offset_deg", lean->lumbar_bending_offset_deg},
+        {"toe_off_s", lean->toe_off_s},
+        {"max_cop_shift_m", lean->max_cop_shift_m},
+        {"upright_early_stance_adduction_nm", lean->upright_early_stance_adduction_nm},
+        {"lean_early_stance_adduction_nm", lean->lean_early_stance_adduction_nm}};
+  }
   return root.dump(2) + "\n";
 }
 
-std::string RunCsv(const Engine& e, const Analysis& base, const Analysis& weak) {
+std::string RunCsv(const Engine& e, const Analysis& base, const Analysis& weak,
+                   const WeaknessSummary& s) {
   std::string o = "# " + Credit(e) + "\n";
-  o += "time_s,cycle_percent,hip_bw,baseline_hip_bw,anterior_bw,medial_bw,superior_bw,reserve_nm\n";
+  o += "time_s,cycle_percent,hip_bw,baseline_hip_bw,anterior_bw,medial_bw,superior_bw,reserve_nm";
+  // Then the force of each compensator, weakened and baseline, in newtons.
+  std::vector<std::size_t> comp;
+  for (const auto& c : s.compensators) {
+    const int m = e.model.MuscleIndex(c.muscle);
+    if (m >= 0) {
+      comp.push_back(static_cast<std::size_t>(m));
+      o += fmt::format(",force_{0}_n,baseline_force_{0}_n", c.muscle);
+    }
+  }
+  o += "\n";
   for (std::size_t i = 0; i < weak.frames.size(); ++i) {
     const auto& f = weak.frames[i];
-    o += fmt::format("{:.4f},{:.2f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:.3f}\n", f.time,
+    o += fmt::format("{:.4f},{:.2f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:.3f}", f.time,
                      f.cycle_percent, f.magnitude_bw, base.frames[i].magnitude_bw, f.anterior_bw,
                      f.medial_bw, f.superior_bw, f.reserve_nm);
+    for (const std::size_t m : comp) {
+      o += fmt::format(",{:.2f},{:.2f}", weak.so.frames[i].muscle_force[m],
+                       base.so.frames[i].muscle_force[m]);
+    }
+    o += "\n";
   }
   return o;
 }
@@ -144,11 +223,11 @@ std::string RunCsv(const Engine& e, const Analysis& base, const Analysis& weak) 
 std::string RunSvg(const Engine& e, const Analysis& base, const Analysis& weak,
                    const WeaknessSummary& s) {
   const double w = 720;
-  const double h = 420;
+  const double h = 440;
   const double left = 60;
   const double right = 20;
   const double top = 40;
-  const double bottom = 90;
+  const double bottom = 110;
   double ymax = 0.5;
   for (std::size_t i = 0; i < weak.frames.size(); ++i) {
     ymax = std::max({ymax, weak.frames[i].magnitude_bw, base.frames[i].magnitude_bw});
@@ -173,8 +252,8 @@ std::string RunSvg(const Engine& e, const Analysis& base, const Analysis& weak,
   o += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   o += fmt::format(
       "<text x=\"{:.0f}\" y=\"22\" font-size=\"15\">Right hip contact force in "
-      "walking: {}</text>\n",
-      left, WeakeningLabel(s.weakening));
+      "walking: {}{}</text>\n",
+      left, WeakeningLabel(s.weakening), weak.motion.empty() ? "" : ", " + weak.motion);
   for (double y = 0; y <= ymax + 1e-9; y += 1.0) {
     o += fmt::format(
         "<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\" "
@@ -201,10 +280,33 @@ std::string RunSvg(const Engine& e, const Analysis& base, const Analysis& weak,
       "\n<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#c0392b\">weakened, peak {:.2f} BW "
       "({:+.2f})</text>\n",
       w - 260, top + 16, s.baseline_peak_bw, w - 260, top + 32, s.peak_bw, s.change_bw);
+  auto escape = [](const std::string& text) {
+    std::string escaped;
+    for (const char c : text) {
+      escaped += c == '&'   ? std::string("&amp;")
+                 : c == '<' ? std::string("&lt;")
+                            : std::string(1, c);
+    }
+    return escaped;
+  };
+  if (!s.weakening.empty()) {
+    std::string takers;
+    for (std::size_t k = 0; k < std::min<std::size_t>(3, s.compensators.size()); ++k) {
+      takers += fmt::format("{}{} {:+.0f} N", k == 0 ? "" : ", ", s.compensators[k].muscle,
+                            s.compensators[k].increase_n);
+    }
+    o += fmt::format(
+        "<text x=\"{:.0f}\" y=\"{:.1f}\" font-size=\"11\">Taking over ({}, mean force rise): "
+        "{}</text>\n",
+        left - 50, h - bottom + 54,
+        s.compensator_scope == CompensatorScope::kAllMuscles ? std::string("all muscles")
+                                                             : JointLabel(s.joint) + " muscles",
+        takers.empty() ? std::string("none") : escape(takers));
+  }
   // Credit, wrapped over a few lines.
   const std::string credit = Credit(e);
   std::size_t pos = 0;
-  double y = h - bottom + 54;
+  double y = h - bottom + 72;
   while (pos < credit.size() && y < h) {
     std::size_t len = std::min<std::size_t>(120, credit.size() - pos);
     if (pos + len < credit.size()) {
@@ -213,15 +315,8 @@ std::string RunSvg(const Engine& e, const Analysis& base, const Analysis& weak,
         len = sp - pos;
       }
     }
-    std::string piece = credit.substr(pos, len);
-    std::string escaped;
-    for (const char c : piece) {
-      escaped += c == '&'   ? std::string("&amp;")
-                 : c == '<' ? std::string("&lt;")
-                            : std::string(1, c);
-    }
     o += fmt::format("<text x=\"{:.0f}\" y=\"{:.1f}\" font-size=\"9\" fill=\"#444\">{}</text>\n",
-                     left - 50, y, escaped);
+                     left - 50, y, escape(credit.substr(pos, len)));
     pos += len + 1;
     y += 11;
   }
@@ -229,42 +324,71 @@ std::string RunSvg(const Engine& e, const Analysis& base, const Analysis& weak,
   return o;
 }
 
-std::string SweepText(const std::string& group, const std::vector<SweepPoint>& points) {
-  std::string o =
-      fmt::format("Weakness sweep of {} (both sides), right hip contact force:\n", group);
-  o += "weaker  peak_BW  change_BW  anterior  medial  superior  reserve_Nm  top compensator\n";
+std::string SweepText(const Engine& e, const std::string& group, Side side,
+                      const std::vector<SweepPoint>& points) {
+  const std::string joint = points.empty() ? std::string("hip_r") : points.front().summary.joint;
+  const CompensatorScope scope =
+      points.empty() ? CompensatorScope::kJointMuscles : points.front().summary.compensator_scope;
+  std::string o = fmt::format(
+      "Weakness sweep of {} (weakened on {}), {} contact force (femoral head on acetabulum, femur "
+      "frame, body weights at the peak of the cycle):\n",
+      group, SideLabel(side), JointLabel(joint));
+  o += "weaker  peak_BW  change_BW  anterior  medial  superior  reserve_Nm  top compensators "
+       "(mean force rise, N)\n";
   for (const auto& p : points) {
     const auto& s = p.summary;
     o += fmt::format("{:5.0f}%  {:7.2f}  {:+9.2f}  {:+8.2f}  {:+6.2f}  {:+8.2f}  {:10.1f}  {}\n",
                      100 * p.fraction, s.peak_bw, s.change_bw, s.anterior_bw, s.medial_bw,
-                     s.superior_bw, s.peak_reserve_nm,
-                     s.compensators.empty() ? std::string("-") : s.compensators.front().muscle);
+                     s.superior_bw, s.peak_reserve_nm, CompensatorList(s));
   }
+  o += fmt::format(
+      "Compensators: ranked among {} by the rise of their mean force over the cycle; the "
+      "weakened group excluded.\n",
+      ScopeLabel(scope, joint));
   o += std::string("Limits: ") + kLimits + "\n";
-  o += "Credit: " + std::string(Gait2392Credit()) + "\n";
+  o += "Credit: " + Credit(e) + "\n";
   return o;
 }
 
-std::string SweepJson(const std::string& group, const std::vector<SweepPoint>& points) {
+std::string SweepJson(const Engine& e, const std::string& group, Side side,
+                      const std::vector<SweepPoint>& points) {
   json arr = json::array();
   for (const auto& p : points) {
     arr.push_back({{"fraction", p.fraction}, {"summary", SummaryJson(p.summary)}});
   }
-  json root = {
-      {"credit", Gait2392Credit()}, {"group", group}, {"limits", kLimits}, {"points", arr}};
+  json root = {{"credit", Credit(e)},
+               {"model", e.dataset.model.name},
+               {"group", group},
+               {"weakened_side", SideId(side)},
+               {"joint", points.empty() ? std::string() : points.front().summary.joint},
+               {"limits", kLimits},
+               {"points", arr}};
   return root.dump(2) + "\n";
 }
 
-std::string SweepCsv(const std::string& group, const std::vector<SweepPoint>& points) {
-  std::string o = "# " + std::string(Gait2392Credit()) + "\n";
-  o += "group,fraction,peak_bw,change_bw,anterior_bw,medial_bw,superior_bw,reserve_nm,"
-       "top_compensator\n";
+std::string SweepCsv(const Engine& e, const std::string& group, Side side,
+                     const std::vector<SweepPoint>& points, std::size_t n_compensators) {
+  std::string o = "# " + Credit(e) + "\n";
+  o += "group,fraction,weakened_side,joint,peak_bw,peak_time_s,change_bw,change_percent,"
+       "anterior_bw,medial_bw,superior_bw,reserve_nm,compensators_from";
+  for (std::size_t k = 1; k <= n_compensators; ++k) {
+    o += fmt::format(",compensator_{0},compensator_{0}_increase_n", k);
+  }
+  o += "\n";
   for (const auto& p : points) {
     const auto& s = p.summary;
-    o += fmt::format("{},{:.2f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:.3f},{}\n", group, p.fraction,
-                     s.peak_bw, s.change_bw, s.anterior_bw, s.medial_bw, s.superior_bw,
-                     s.peak_reserve_nm,
-                     s.compensators.empty() ? std::string() : s.compensators.front().muscle);
+    o += fmt::format("{},{:.2f},{},{},{:.4f},{:.4f},{:.4f},{:.2f},{:.4f},{:.4f},{:.4f},{:.3f},{}",
+                     group, p.fraction, SideId(side), s.joint, s.peak_bw, s.peak_time, s.change_bw,
+                     s.change_percent, s.anterior_bw, s.medial_bw, s.superior_bw, s.peak_reserve_nm,
+                     ScopeId(s.compensator_scope, s.joint));
+    for (std::size_t k = 0; k < n_compensators; ++k) {
+      if (k < s.compensators.size()) {
+        o += fmt::format(",{},{:.2f}", s.compensators[k].muscle, s.compensators[k].increase_n);
+      } else {
+        o += ",,";
+      }
+    }
+    o += "\n";
   }
   return o;
 }

@@ -46,9 +46,13 @@ tl::expected<std::shared_ptr<const Engine>, std::string> BuiltinEngine() {
   return kEngine;
 }
 
+std::string EngineCredit(const Engine& engine) { return DatasetCredit(engine.dataset); }
+
 tl::expected<std::vector<SweepPoint>, std::string> Sweep(const Engine& engine,
                                                          const std::string& group, Side side,
-                                                         const std::vector<double>& fractions) {
+                                                         const std::vector<double>& fractions,
+                                                         std::size_t n_compensators,
+                                                         CompensatorScope scope) {
   const std::string joint = engine.prepared.reaction_joints.front();
   auto baseline = Analyse(engine.model, engine.prepared, {}, side, joint);
   if (!baseline) {
@@ -60,7 +64,9 @@ tl::expected<std::vector<SweepPoint>, std::string> Sweep(const Engine& engine,
     if (!weak) {
       return tl::unexpected(weak.error());
     }
-    out.push_back({f, Summarise(engine.model, *baseline, *weak)});
+    SweepPoint p{f, Summarise(engine.model, *baseline, *weak, n_compensators, scope)};
+    p.summary.credit = EngineCredit(engine);
+    out.push_back(std::move(p));
   }
   return out;
 }
@@ -90,7 +96,9 @@ tl::expected<WeaknessSummary, std::string> SummariseWeakness(std::string_view gr
   if (!weak) {
     return tl::unexpected(weak.error());
   }
-  return Summarise(e.model, *base, *weak);
+  WeaknessSummary s = Summarise(e.model, *base, *weak);
+  s.credit = EngineCredit(e);
+  return s;
 }
 
 }  // namespace hipcoach::model

@@ -92,6 +92,47 @@ tl::expected<std::vector<double>, std::string> StrengthFactors(const Model& mode
   return s;
 }
 
+std::vector<int> JointCrossingMuscles(const Model& model, const PreparedTrial& prepared,
+                                      std::string_view joint, double min_moment_arm_m) {
+  const int ji = model.JointIndex(joint);
+  std::vector<int> out;
+  if (ji < 0) {
+    return out;
+  }
+  std::vector<std::size_t> coords;
+  for (std::size_t j = 0; j < model.coordinates.size(); ++j) {
+    if (model.coordinates[j].joint == ji) {
+      coords.push_back(j);
+    }
+  }
+  const std::size_t nq = prepared.n_coordinates;
+  for (std::size_t m = 0; m < prepared.n_muscles; ++m) {
+    bool crosses = false;
+    for (const auto& f : prepared.frames) {
+      for (const std::size_t j : coords) {
+        crosses = crosses || std::abs(f.moment_arm[m * nq + j]) >= min_moment_arm_m;
+      }
+      if (crosses) {
+        break;
+      }
+    }
+    if (crosses) {
+      out.push_back(static_cast<int>(m));
+    }
+  }
+  return out;
+}
+
+std::string JointLabel(std::string_view joint) {
+  if (joint == "hip_r") {
+    return "right hip";
+  }
+  if (joint == "hip_l") {
+    return "left hip";
+  }
+  return std::string(joint);
+}
+
 tl::expected<Analysis, std::string> Analyse(const Model& model, const PreparedTrial& prepared,
                                             const std::vector<Weakening>& weakening, Side side,
                                             const std::string& joint) {
@@ -112,6 +153,7 @@ tl::expected<Analysis, std::string> Analyse(const Model& model, const PreparedTr
   SoOptions opt;
   opt.strength = std::move(*strength);
   a.so = SolveStaticOptimization(model, prepared, opt);
+  a.joint_muscles = JointCrossingMuscles(model, prepared, joint);
   const bool left = !joint.empty() && joint.back() == 'l';
   const double bw = prepared.body_weight;
   const double t0 = a.so.frames.empty() ? 0.0 : a.so.frames.front().time;
@@ -139,11 +181,12 @@ tl::expected<Analysis, std::string> Analyse(const Model& model, const PreparedTr
 }
 
 WeaknessSummary Summarise(const Model& model, const Analysis& baseline, const Analysis& weak,
-                          std::size_t n_compensators) {
+                          std::size_t n_compensators, CompensatorScope scope) {
   WeaknessSummary s;
   s.weakening = weak.weakening;
   s.joint = weak.joint;
-  s.credit = std::string(Gait2392Credit());
+  s.compensator_scope = scope;
+  s.credit = ModelCredit(model);
   auto peak_index = [](const Analysis& a) {
     std::size_t best = 0;
     for (std::size_t i = 1; i < a.frames.size(); ++i) {
@@ -177,8 +220,24 @@ WeaknessSummary Summarise(const Model& model, const Analysis& baseline, const An
   }
   s.mean_anterior_change_bw = ant / static_cast<double>(weak.frames.size());
   const std::size_t nm = model.muscles.size();
+  std::vector<char> candidate(nm, scope == CompensatorScope::kAllMuscles ? 1 : 0);
+  if (scope == CompensatorScope::kJointMuscles) {
+    for (const int m : weak.joint_muscles) {
+      candidate[static_cast<std::size_t>(m)] = 1;
+    }
+  }
+  for (const auto& w : weak.weakening) {
+    if (auto members = GroupMuscles(model, w.group, Side::kBoth)) {
+      for (const int m : *members) {
+        candidate[static_cast<std::size_t>(m)] = 0;
+      }
+    }
+  }
   std::vector<Compensator> all;
   for (std::size_t m = 0; m < nm; ++m) {
+    if (candidate[m] == 0) {
+      continue;
+    }
     Compensator c;
     c.muscle = model.muscles[m].name;
     for (std::size_t i = 0; i < weak.frames.size(); ++i) {
@@ -190,8 +249,9 @@ WeaknessSummary Summarise(const Model& model, const Analysis& baseline, const An
     c.increase_n = c.weak_mean_n - c.baseline_mean_n;
     all.push_back(c);
   }
-  std::sort(all.begin(), all.end(),
-            [](const Compensator& a, const Compensator& b) { return a.increase_n > b.increase_n; });
+  std::stable_sort(all.begin(), all.end(), [](const Compensator& a, const Compensator& b) {
+    return a.increase_n > b.increase_n;
+  });
   for (std::size_t i = 0; i < std::min(n_compensators, all.size()); ++i) {
     if (all[i].increase_n > 0.0) {
       s.compensators.push_back(all[i]);

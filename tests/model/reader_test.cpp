@@ -73,6 +73,26 @@ TEST(OsimReader, ReadsATinyModel) {
   EXPECT_DOUBLE_EQ(m->joints[0].parent_translation[1], 1.0);
 }
 
+TEST(OsimReader, ReadsCreditsAndPublications) {
+  std::string xml = TinyModel();
+  xml.insert(xml.find("<gravity>"),
+             "<credits>Doe J.</credits>\n<publications>Doe J. (2024)\n\tJ Tests.</publications>\n");
+  auto m = ParseOsim(xml, "credits.osim");
+  ASSERT_TRUE(m) << m.error();
+  EXPECT_EQ(m->credits, "Doe J.");
+  EXPECT_EQ(ModelCredit(*m),
+            "Model \"tiny\", credits as stated in the model file: Doe J. Publications: Doe J. "
+            "(2024) J Tests. Check the model's licence before sharing results.");
+  auto bare = ParseOsim(TinyModel(), "bare.osim");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(ModelCredit(*bare),
+            "Model \"tiny\": credit not stated in the model file; check its licence.");
+  Model unassigned;
+  unassigned.credits = "Unassigned";
+  unassigned.publications = " Unassigned ";
+  EXPECT_NE(ModelCredit(unassigned).find(kCreditNotStated), std::string::npos);
+}
+
 TEST(OsimReader, RejectsWrappingSurfacesNamingElementAndLine) {
   const std::string xml = TinyModel(
       "\n<WrapCylinder name=\"knee_wrap\"><radius>0.05</radius>"

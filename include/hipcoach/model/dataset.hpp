@@ -19,7 +19,7 @@ struct Dataset {
   Model model;
   Trial trial;  // one gait cycle
   std::string source;
-  std::string credit;
+  std::string credit;  // shown with every result; empty: ModelCredit(model)
   double cycle_start = 0.0;
   double cycle_end = 0.0;
 };
@@ -30,6 +30,8 @@ std::string WriteCompact(const Dataset& dataset);
 // The gait2392 walking cycle shipped inside hipcoach (parsed once).
 tl::expected<Dataset, std::string> LoadBuiltin();
 tl::expected<Dataset, std::string> LoadDatasetFile(const std::string& path);
+// The credit to show with results computed from `dataset`.
+std::string DatasetCredit(const Dataset& dataset);
 
 struct ImportOptions {
   std::string osim;
@@ -41,6 +43,9 @@ struct ImportOptions {
   double cycle_start = -1.0;  // < 0: detect right heel strikes from the calcn_r vertical force
   double cycle_end = -1.0;
   double contact_threshold_n = 20.0;
+  // The credit to store with the data. Empty: the model file's own <credits> and
+  // <publications> (ModelCredit), or a note that it states none.
+  std::string credit;
 };
 
 // Reads OpenSim files and produces a dataset of one right-leg gait cycle.

@@ -2,6 +2,7 @@
 // dynamics, moment arms and muscle capacities computed once.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,8 +33,13 @@ struct SweepPoint {
   WeaknessSummary summary;
 };
 
-tl::expected<std::vector<SweepPoint>, std::string> Sweep(const Engine& engine,
-                                                         const std::string& group, Side side,
-                                                         const std::vector<double>& fractions);
+// The credit to show with the engine's results (DatasetCredit of its dataset).
+std::string EngineCredit(const Engine& engine);
+
+// Weakens `group` by each fraction in turn and summarises the first reaction joint (hip_r when
+// the model has one); summaries carry EngineCredit.
+tl::expected<std::vector<SweepPoint>, std::string> Sweep(
+    const Engine& engine, const std::string& group, Side side, const std::vector<double>& fractions,
+    std::size_t n_compensators = 5, CompensatorScope scope = CompensatorScope::kJointMuscles);
 
 }  // namespace hipcoach::model

@@ -118,7 +118,8 @@ struct Actuator {
 
 struct Model {
   std::string name;
-  std::string credits;
+  std::string credits;       // the model file's <credits>, as written
+  std::string publications;  // the model file's <publications>, as written
   Vec3 gravity{0, -9.80665, 0};
   std::vector<Body> bodies;
   std::vector<Joint> joints;  // parents before children
@@ -135,5 +136,14 @@ struct Model {
 
 // The credit that must accompany every result computed with gait2392 (CC BY 3.0).
 std::string_view Gait2392Credit();
+
+// What a model file says about itself when it says nothing (OpenSim's default for both
+// <credits> and <publications> is "Unassigned").
+inline constexpr std::string_view kCreditNotStated =
+    "credit not stated in the model file; check its licence";
+
+// The credit of a model read from a file: its own <credits> and <publications> (whitespace
+// collapsed), or kCreditNotStated when both are empty or "Unassigned".
+std::string ModelCredit(const Model& model);
 
 }  // namespace hipcoach::model

@@ -44,6 +44,18 @@ struct HipLoadFrame {
   bool converged = true;
 };
 
+// Muscles that cross `joint` (e.g. hip_r): a moment arm of at least `min_moment_arm_m` about one
+// of the joint's coordinates (hip_flexion_r, hip_adduction_r, hip_rotation_r) at some frame of the
+// prepared trial. Computed from the model's muscle paths, not from a list of names.
+std::vector<int> JointCrossingMuscles(const Model& model, const PreparedTrial& prepared,
+                                      std::string_view joint, double min_moment_arm_m = 1e-4);
+
+// Which muscles the compensator list ranks.
+enum class CompensatorScope {
+  kJointMuscles,  // muscles crossing the reported joint (same side), the weakened group excluded
+  kAllMuscles,  // every muscle of the model (both legs and the trunk), the weakened group excluded
+};
+
 struct Compensator {
   std::string muscle;
   double baseline_mean_n = 0.0;
@@ -57,6 +69,8 @@ struct Analysis {
   double body_weight_n = 0.0;
   std::vector<HipLoadFrame> frames;
   SoResult so;
+  std::vector<int> joint_muscles;  // JointCrossingMuscles of `joint`
+  std::string motion;              // empty: the measured motion; else a prescribed variant
 };
 
 struct WeaknessSummary {
@@ -74,9 +88,11 @@ struct WeaknessSummary {
   double baseline_anterior_bw = 0.0;
   double baseline_medial_bw = 0.0;
   double baseline_superior_bw = 0.0;
-  double mean_anterior_change_bw = 0.0;   // cycle mean of (weak - baseline) anterior component
-  double peak_reserve_nm = 0.0;           // largest total reserve torque over the cycle
-  std::vector<Compensator> compensators;  // muscles whose mean force rose most
+  double mean_anterior_change_bw = 0.0;  // cycle mean of (weak - baseline) anterior component
+  double peak_reserve_nm = 0.0;          // largest total reserve torque over the cycle
+  // Muscles whose mean force over the cycle rose most, largest rise first (only rises).
+  std::vector<Compensator> compensators;
+  CompensatorScope compensator_scope = CompensatorScope::kJointMuscles;
   bool all_converged = true;
   std::string credit;
 };
@@ -86,7 +102,15 @@ tl::expected<Analysis, std::string> Analyse(const Model& model, const PreparedTr
                                             const std::vector<Weakening>& weakening, Side side,
                                             const std::string& joint = "hip_r");
 
+// Compares a weakened run with the baseline. Compensators are ranked by the rise of their mean
+// force over the cycle among the muscles `scope` selects; the weakened group's muscles (both
+// sides) are never listed. `credit` is ModelCredit(model); callers that know the dataset's
+// credit (DatasetCredit) replace it.
 WeaknessSummary Summarise(const Model& model, const Analysis& baseline, const Analysis& weak,
-                          std::size_t n_compensators = 5);
+                          std::size_t n_compensators = 5,
+                          CompensatorScope scope = CompensatorScope::kJointMuscles);
+
+// "right hip" for hip_r, "left hip" for hip_l, else the joint's name.
+std::string JointLabel(std::string_view joint);
 
 }  // namespace hipcoach::model
