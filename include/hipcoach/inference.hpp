@@ -28,7 +28,13 @@ struct RankedCause {
 // Posterior probability per cause index (not sorted).
 std::vector<double> Posteriors(const KnowledgeBase& kb, const std::vector<Tri>& findings);
 
-// Causes sorted by probability (ties by prior, then id), each with its evidence.
+// Causes at or above `min_probability`, sorted by probability (ties by prior, then id), each with
+// its evidence. `posteriors` are Posteriors(kb, findings).
+std::vector<RankedCause> RankCauses(const KnowledgeBase& kb, const std::vector<Tri>& findings,
+                                    const std::vector<double>& posteriors,
+                                    double min_probability = 0);
+
+// The same, computing the posteriors.
 std::vector<RankedCause> RankCauses(const KnowledgeBase& kb, const std::vector<Tri>& findings);
 
 // Binary entropy sum over causes: the uncertainty the adaptive interview tries to reduce.

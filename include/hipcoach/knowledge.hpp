@@ -163,6 +163,7 @@ struct Exercise : Cited {
   std::vector<std::string> instructions;
   std::string why;
   std::vector<std::string> suits;
+  std::vector<int> suit_causes;  // resolved indices of `suits`
   std::vector<Dose> doses;
   std::vector<Contraindication> contraindications;
   SourceLocation where;
@@ -216,6 +217,15 @@ struct SafetyNetRule : Cited {
   SourceLocation where;
 };
 
+// What the person sees when tracking escalates (rules.toml [[escalation]]). `message` may hold
+// {baseline}, {current}, {rise} and {days}.
+struct EscalationText : Cited {
+  std::string id;
+  TriageLevel level = TriageLevel::kRoutine;
+  std::string message;
+  SourceLocation where;
+};
+
 struct TriageLevelInfo : Cited {
   TriageLevel level = TriageLevel::kSelfCare;
   std::string title;
@@ -254,6 +264,24 @@ struct Rules : Cited {
   double load_step_max_percent = 10;
   int missed_sessions_regress = 3;
   int restart_gap_days = 7;
+  // tracking: the staged safety net over logged data ([tracking], [[escalation]])
+  int danger_check_days = 7;
+  int trend_window_days = 3;
+  int review_days = 14;
+  double meaningful_change_points = 2;
+  double meaningful_change_percent = 30;
+  int worse_rise_points = 2;
+  int pause_pain_min = 7;
+  int resolved_pain_max = 2;
+  int physio_days = 42;
+  int msk_days = 90;
+  std::vector<EscalationText> escalations;
+  // the sources of [pain_monitoring], [progression] and [tracking], cited by each decision
+  std::vector<std::string> pain_monitoring_sources, progression_sources, tracking_sources;
+  // the guided session ([session])
+  int get_ready_seconds = 5;
+  int rest_seconds = 60;
+  int restart_sets = 1;
   // programme
   std::vector<Phase> phases;
   int sitting_break_minutes = 30;
@@ -268,6 +296,12 @@ struct Rules : Cited {
   double ice_min_gap_hours = 2;
 
   const TriageLevelInfo& Level(TriageLevel level) const;
+  const EscalationText* FindEscalation(std::string_view id) const {
+    for (const EscalationText& e : escalations) {
+      if (e.id == id) return &e;
+    }
+    return nullptr;
+  }
 };
 
 class KnowledgeBase {

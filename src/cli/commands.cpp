@@ -17,7 +17,7 @@
 namespace hipcoach::cli {
 
 int AssessFromFile(const KnowledgeBase& kb, const std::string& path, bool json, std::ostream& out,
-                   std::ostream& err) {
+                   std::ostream& err, const AssessmentSink& on_result) {
   auto text = app::ReadFile(path);
   if (!text) {
     err << "hipcoach: " << text.error().message << "\n";
@@ -34,6 +34,7 @@ int AssessFromFile(const KnowledgeBase& kb, const std::string& path, bool json, 
   } else {
     RenderAssessment(kb, assessment, out);
   }
+  if (on_result) on_result(*answers, assessment);
   return kExitOk;
 }
 

@@ -2,9 +2,11 @@
 // product or its data, 2 bad input (one clear message on stderr, nothing on stdout).
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <string>
 
+#include "hipcoach/assessment.hpp"
 #include "hipcoach/knowledge.hpp"
 
 namespace hipcoach::cli {
@@ -13,9 +15,13 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitBadInput = 2;
 
-int AssessInteractive(const KnowledgeBase& kb, std::istream& in, std::ostream& out);
+// Called with a finished assessment (to save it); empty: not saved.
+using AssessmentSink = std::function<void(const Answers&, const Assessment&)>;
+
+int AssessInteractive(const KnowledgeBase& kb, std::istream& in, std::ostream& out,
+                      const AssessmentSink& on_result = {});
 int AssessFromFile(const KnowledgeBase& kb, const std::string& path, bool json, std::ostream& out,
-                   std::ostream& err);
+                   std::ostream& err, const AssessmentSink& on_result = {});
 int InterviewJsonl(const KnowledgeBase& kb, std::istream& in, std::ostream& out, std::ostream& err);
 int Questions(const KnowledgeBase& kb, bool json, std::ostream& out);
 int Explain(const KnowledgeBase& kb, const std::string& id, std::ostream& out, std::ostream& err);

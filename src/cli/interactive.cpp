@@ -108,7 +108,8 @@ Result<AnswerValue> ParseTyped(const Question& q, const std::string& typed) {
 
 }  // namespace
 
-int AssessInteractive(const KnowledgeBase& kb, std::istream& in, std::ostream& out) {
+int AssessInteractive(const KnowledgeBase& kb, std::istream& in, std::ostream& out,
+                      const AssessmentSink& on_result) {
   out << "hipcoach: a self-check for hip and buttock pain.\n"
          "It asks about danger signs first, then about your pain, and ends with what to do,\n"
          "what is probably behind it, and a programme. Self-care guidance, not a diagnosis.\n";
@@ -154,7 +155,9 @@ int AssessInteractive(const KnowledgeBase& kb, std::istream& in, std::ostream& o
       break;
     }
   }
-  RenderAssessment(kb, Assess(kb, answers), out);
+  const Assessment assessment = Assess(kb, answers);
+  RenderAssessment(kb, assessment, out);
+  if (on_result) on_result(answers, assessment);
   return kExitOk;
 }
 

@@ -1,9 +1,12 @@
-// hipcoach: the command-line front end. CLI11 is included here only (it is slow to compile).
+// hipcoach: the command-line front end. CLI11 is included here only (it is slow
+// to compile).
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <sstream>
 
 #include "commands.hpp"
 #include "hipcoach/app.hpp"
+#include "tracking_commands.hpp"
 #ifdef HIPCOACH_HAVE_MODEL
 #include "hipcoach/model/cli.hpp"
 #endif
@@ -13,7 +16,8 @@ namespace {
 using hipcoach::cli::kExitBadInput;
 using hipcoach::cli::kExitFailure;
 
-// Loads the knowledge base for a command; prints why not and returns nullopt on failure.
+// Loads the knowledge base for a command; prints why not and returns nullopt on
+// failure.
 std::optional<hipcoach::KnowledgeBase> Knowledge(const std::string& dir) {
   hipcoach::LoadOutcome outcome = hipcoach::app::LoadKnowledgeFrom(dir);
   if (!outcome.kb) {
@@ -29,10 +33,11 @@ std::optional<hipcoach::KnowledgeBase> Knowledge(const std::string& dir) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int Run(int argc, char** argv) {
   CLI::App app{
       "hipcoach: self-care guidance for hip and buttock pain from the glutes.\n"
-      "It screens for danger signs, ranks likely causes and builds a programme.\n"
+      "It screens for danger signs, ranks likely causes and builds a "
+      "programme.\n"
       "It is not a diagnosis.",
       "hipcoach"};
   app.require_subcommand(0, 1);
@@ -47,6 +52,88 @@ int main(int argc, char** argv) {
   assess->add_option("--answers", answers_file, "Read answers from a JSON file instead of asking")
       ->type_name("FILE");
   assess->add_flag("--json", assess_json, "Print the result as one JSON document");
+  bool assess_no_save = false;
+  bool assess_save = false;
+  assess->add_flag("--no-save", assess_no_save, "Do not save the result to your diary");
+  assess->add_flag("--save", assess_save,
+                   "Save the result even with --answers FILE --json (which "
+                   "does not by default)");
+
+  // Tracking over weeks: every command takes --db PATH.
+  std::string db_path;
+  auto add_db = [&db_path](CLI::App* command) {
+    command
+        ->add_option("--db", db_path,
+                     "The database file (default: $XDG_DATA_HOME/hipcoach/hipcoach.db)")
+        ->type_name("PATH");
+  };
+  add_db(assess);
+  auto* checkin =
+      app.add_subcommand("checkin", "Daily check-in; weekly it asks about danger signs");
+  hipcoach::cli::CheckinOptions checkin_options;
+  checkin->add_flag("--weekly", checkin_options.weekly, "Ask the weekly questions now");
+  checkin->add_flag("--resume", checkin_options.resume,
+                    "Resume a paused programme (after a doctor or "
+                    "physiotherapist said it is safe)");
+  add_db(checkin);
+  auto* session = app.add_subcommand("session", "A guided session with timers, logged as you go");
+  hipcoach::cli::SessionOptions session_options;
+  session->add_flag("--fast", session_options.fast, "Timers do not wait (for trying it out)");
+  session->add_flag("--restart", session_options.restart,
+                    "Start today's session again instead of carrying on");
+  add_db(session);
+  auto* log = app.add_subcommand("log", "Quick entries: log pain 4, log exercise ID --sets ...");
+  hipcoach::cli::LogOptions log_options;
+  log->add_option("WHAT", log_options.what, "pain | exercise | psfs")->required();
+  log->add_option("VALUES", log_options.values,
+                  "pain: 0-10; exercise: its id; psfs: \"activity=score\" (3 to 5)");
+  log->add_option("--at", log_options.at, "When (2026-01-05T18:30, local time); default now");
+  log->add_option("--sets", log_options.sets, "Sets done");
+  log->add_option("--reps", log_options.reps, "Reps done on every set (your weakest set)");
+  log->add_option("--hold", log_options.hold, "Hold in seconds");
+  log->add_option("--pain", log_options.pain, "Highest pain during it, 0-10");
+  log->add_option("--effort", log_options.effort, "How hard it felt, 0-10");
+  log->add_option("--side", log_options.side, "left | right | both");
+  log->add_option("--worst", log_options.worst, "Worst pain in the last 24 hours, 0-10");
+  log->add_option("--running-km", log_options.running_km, "Running today, km");
+  log->add_option("--cycling-min", log_options.cycling_minutes, "Cycling today, minutes");
+  log->add_option("--sitting-hours", log_options.sitting_hours, "Sitting today, hours");
+  add_db(log);
+  auto* plan = app.add_subcommand("plan", "This week's plan, with any changes and why");
+  add_db(plan);
+  auto* progress = app.add_subcommand("progress", "Your pain trend, adherence and what changed");
+  add_db(progress);
+  auto* export_cmd = app.add_subcommand("export", "All your data as JSON (or the logs as CSV)");
+  std::string export_output, export_csv;
+  export_cmd->add_option("-o,--output", export_output, "Write to FILE instead of the screen")
+      ->type_name("FILE");
+  export_cmd->add_option("--csv", export_csv, "Write the logs as CSV files into DIR")
+      ->type_name("DIR");
+  add_db(export_cmd);
+  auto* import_cmd = app.add_subcommand("import", "Import an export (all or nothing)");
+  std::string import_file;
+  bool import_replace = false;
+  import_cmd->add_option("FILE", import_file, "A file written by 'hipcoach export'")->required();
+  import_cmd->add_flag("--replace", import_replace, "Replace the data already in the database");
+  add_db(import_cmd);
+  auto* calendar = app.add_subcommand("calendar", "Sessions and sitting-break reminders (.ics)");
+  hipcoach::tracking::CalendarOptions calendar_options;
+  std::string calendar_output, session_time = "18:00";
+  int work_start = 9, work_end = 17;
+  bool no_breaks = false;
+  calendar->add_option("-o,--output", calendar_output, "Write to FILE (e.g. hipcoach.ics)")
+      ->type_name("FILE");
+  calendar->add_option("--session-time", session_time, "Time of day for sessions (HH:MM)");
+  calendar->add_option("--work-start", work_start, "Sitting breaks from this hour")
+      ->check(CLI::Range(0, 23));
+  calendar->add_option("--work-end", work_end, "...until this hour")->check(CLI::Range(1, 24));
+  calendar->add_flag("--no-sitting-breaks", no_breaks, "Leave out the sitting-break reminders");
+  add_db(calendar);
+  auto* report = app.add_subcommand("report", "A printable HTML report for your physiotherapist");
+  std::string report_output;
+  report->add_option("-o,--output", report_output, "Write to FILE (e.g. report.html)")
+      ->type_name("FILE");
+  add_db(report);
 
   auto* interview = app.add_subcommand(
       "interview", "The interview as a line protocol for other programs (JSON lines)");
@@ -94,26 +181,110 @@ int main(int argc, char** argv) {
     return kExitFailure;
 #endif
   }
-  if (!assess->parsed() && !interview->parsed() && !questions->parsed() && !explain->parsed()) {
+  const bool tracking_command = checkin->parsed() || session->parsed() || log->parsed() ||
+                                plan->parsed() || progress->parsed() || export_cmd->parsed() ||
+                                import_cmd->parsed() || calendar->parsed() || report->parsed();
+  if (export_cmd->parsed() || import_cmd->parsed()) {
+    auto store = hipcoach::cli::OpenTrackingStore(db_path, std::cerr);
+    if (!store) return kExitFailure;
+    return export_cmd->parsed()
+               ? hipcoach::cli::Export(*store, export_output, export_csv, std::cout, std::cerr)
+               : hipcoach::cli::Import(*store, import_file, import_replace, std::cout, std::cerr);
+  }
+  if (!assess->parsed() && !interview->parsed() && !questions->parsed() && !explain->parsed() &&
+      !tracking_command) {
     std::cout << app.help();
     return 0;
   }
   auto knowledge = Knowledge(knowledge_dir);
   if (!knowledge) return kExitFailure;
+  hipcoach::tracking::SystemClock clock;
+  if (tracking_command) {
+    auto store = hipcoach::cli::OpenTrackingStore(db_path, std::cerr);
+    if (!store) return kExitFailure;
+    using hipcoach::cli::Calendar;
+    using hipcoach::cli::Checkin;
+    using hipcoach::cli::Log;
+    using hipcoach::cli::Plan;
+    using hipcoach::cli::Progress;
+    using hipcoach::cli::Report;
+    using hipcoach::cli::Session;
+    if (checkin->parsed()) {
+      return Checkin(*knowledge, *store, clock, checkin_options, std::cin, std::cout, std::cerr);
+    }
+    if (session->parsed()) {
+      hipcoach::tracking::FakeClock fast_clock(clock.Now());
+      hipcoach::tracking::Clock& used =
+          session_options.fast ? static_cast<hipcoach::tracking::Clock&>(fast_clock) : clock;
+      return Session(*knowledge, *store, used, session_options, std::cin, std::cout, std::cerr);
+    }
+    if (log->parsed()) return Log(*knowledge, *store, clock, log_options, std::cout, std::cerr);
+    if (plan->parsed()) return Plan(*knowledge, *store, clock, std::cout, std::cerr);
+    if (progress->parsed()) return Progress(*knowledge, *store, clock, std::cout, std::cerr);
+    if (calendar->parsed()) {
+      int hour = 0, minute = 0;
+      char colon = 0;
+      std::istringstream time(session_time);
+      if (!(time >> hour >> colon >> minute) || colon != ':' || hour < 0 || hour > 23 ||
+          minute < 0 || minute > 59) {
+        std::cerr << "hipcoach: --session-time must look like 18:00\n";
+        return kExitBadInput;
+      }
+      calendar_options.session_hour = hour;
+      calendar_options.session_minute = minute;
+      calendar_options.work_start_hour = work_start;
+      calendar_options.work_end_hour = work_end;
+      calendar_options.sitting_breaks = !no_breaks;
+      return Calendar(*knowledge, *store, clock, calendar_options, calendar_output, std::cout,
+                      std::cerr);
+    }
+    return Report(*knowledge, *store, clock, report_output, std::cout, std::cerr);
+  }
   if (assess->parsed()) {
+    // Saved at the end, unless --no-save; --answers FILE --json only with
+    // --save (so that other programs calling it do not write to a diary by
+    // surprise).
+    const bool save = !assess_no_save && (assess_save || !(assess_json && !answers_file.empty()));
+    std::unique_ptr<hipcoach::Store> store;
+    hipcoach::cli::AssessmentSink sink;
+    if (save) {
+      sink = [&](const hipcoach::Answers& answers, const hipcoach::Assessment& assessment) {
+        store = hipcoach::cli::OpenTrackingStore(db_path, std::cerr);
+        if (store) {
+          hipcoach::cli::SaveAssessment(*knowledge, *store, clock, answers, assessment,
+                                        assess_json ? std::cerr : std::cout);
+        }
+      };
+    }
     if (!answers_file.empty()) {
       return hipcoach::cli::AssessFromFile(*knowledge, answers_file, assess_json, std::cout,
-                                           std::cerr);
+                                           std::cerr, sink);
     }
     if (assess_json) {
-      std::cerr << "hipcoach: --json needs --answers FILE (use 'hipcoach interview --jsonl' to "
+      std::cerr << "hipcoach: --json needs --answers FILE (use 'hipcoach "
+                   "interview --jsonl' to "
                    "drive the interview from a program)\n";
       return kExitBadInput;
     }
-    return hipcoach::cli::AssessInteractive(*knowledge, std::cin, std::cout);
+    return hipcoach::cli::AssessInteractive(*knowledge, std::cin, std::cout, sink);
   }
-  if (interview->parsed())
+  if (interview->parsed()) {
     return hipcoach::cli::InterviewJsonl(*knowledge, std::cin, std::cout, std::cerr);
+  }
   if (questions->parsed()) return hipcoach::cli::Questions(*knowledge, questions_json, std::cout);
   return hipcoach::cli::Explain(*knowledge, explain_id, std::cout, std::cerr);
+}
+
+int main(int argc, char** argv) {
+  // Every expected failure is handled where it happens; this only keeps an
+  // unexpected one (out of memory, a bug) from ending the program without a
+  // word.
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& error) {
+    std::cerr << "hipcoach: internal error: " << error.what() << "\n";
+  } catch (...) {
+    std::cerr << "hipcoach: internal error\n";
+  }
+  return kExitFailure;
 }

@@ -10,6 +10,7 @@
 #endif
 
 namespace hipcoach::cli {
+#ifdef HIPCOACH_HAVE_MODEL
 namespace {
 
 // Plain names for the model's muscle ids (gait2392 naming), by prefix.
@@ -55,6 +56,7 @@ std::string PlainMuscle(const std::string& id) {
 }
 
 }  // namespace
+#endif
 
 std::string ModelNote(const Cause& cause) {
 #ifdef HIPCOACH_HAVE_MODEL

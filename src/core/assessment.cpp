@@ -9,10 +9,7 @@ Assessment Assess(const KnowledgeBase& kb, const Answers& answers) {
   for (bool answered : state.answered) assessment.questions_answered += answered ? 1 : 0;
   const std::vector<double> posteriors = Posteriors(kb, state.findings);
   assessment.triage = Triage(kb, state, posteriors);
-  for (RankedCause& ranked : RankCauses(kb, state.findings)) {
-    if (ranked.probability < kb.rules.report_min) continue;
-    assessment.causes.push_back(std::move(ranked));
-  }
+  assessment.causes = RankCauses(kb, state.findings, posteriors, kb.rules.report_min);
   assessment.programme =
       BuildProgramme(kb, ProgrammeInput{assessment.triage.level, &state, &posteriors, &answers});
   assessment.medication_cautions = ApplicableCautions(kb, state.findings);

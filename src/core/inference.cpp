@@ -36,10 +36,15 @@ std::vector<double> Posteriors(const KnowledgeBase& kb, const std::vector<Tri>& 
 }
 
 std::vector<RankedCause> RankCauses(const KnowledgeBase& kb, const std::vector<Tri>& findings) {
-  const std::vector<double> posteriors = Posteriors(kb, findings);
+  return RankCauses(kb, findings, Posteriors(kb, findings));
+}
+
+std::vector<RankedCause> RankCauses(const KnowledgeBase& kb, const std::vector<Tri>& findings,
+                                    const std::vector<double>& posteriors, double min_probability) {
   std::vector<RankedCause> ranked;
   ranked.reserve(kb.causes.size());
   for (std::size_t c = 0; c < kb.causes.size(); ++c) {
+    if (posteriors[c] < min_probability) continue;
     RankedCause item;
     item.cause = static_cast<int>(c);
     item.probability = posteriors[c];

@@ -255,10 +255,10 @@ void ReadRedFlags(Builder& b, const TomlReader& r, const toml::table& root) {
 
 void ReadCauses(Builder& b, const TomlReader& r, const toml::table& root) {
   for (const toml::table* t : r.Tables(root, "cause")) {
-    r.CheckKeys(*t, "[[cause]]",
-                {"id", "ref", "name", "also_known_as", "kind", "prior", "level", "summary",
-                 "education", "programme", "red_flag", "model_group", "likelihood", "sources",
-                 "evidence"});
+    r.CheckKeys(
+        *t, "[[cause]]",
+        {"id", "ref", "name", "also_known_as", "kind", "prior", "level", "summary", "education",
+         "programme", "red_flag", "model_group", "likelihood", "sources", "evidence"});
     Cause c;
     static_cast<Cited&>(c) = r.Citation(*t);
     c.id = ReadId(r, *t);
@@ -478,17 +478,16 @@ void ReadRules(Builder& b, const TomlReader& r, const toml::table& root) {
     if (table == nullptr) r.Report(*node, fmt::format("'{}' must be a table", key));
     return table;
   };
-  auto cite = [&](const toml::table& t, std::string what) {
+  auto cite = [&](const toml::table& t) {
     // Each rules table is a clinical rule and cites its sources; keep them on the Rules object.
     Cited c = r.Citation(t);
     for (auto& s : c.sources) rules.sources.push_back(s);
-    (void)what;
   };
   if (const auto* t = section("interview")) {
     r.CheckKeys(*t, "[interview]",
                 {"max_questions", "stop_probability", "stop_margin", "min_information_gain",
                  "min_adaptive_questions", "sources", "evidence"});
-    cite(*t, "interview");
+    cite(*t);
     rules.max_questions = r.Integer(*t, "max_questions", true).value_or(25);
     rules.stop_probability = r.Number(*t, "stop_probability", true).value_or(0.85);
     rules.stop_margin = r.Number(*t, "stop_margin", true).value_or(0.3);
@@ -497,7 +496,7 @@ void ReadRules(Builder& b, const TomlReader& r, const toml::table& root) {
   }
   if (const auto* t = section("inference")) {
     r.CheckKeys(*t, "[inference]", {"likely", "cause_level", "report_min", "sources", "evidence"});
-    cite(*t, "inference");
+    cite(*t);
     rules.likely = r.Number(*t, "likely", true).value_or(0.3);
     rules.cause_level = r.Number(*t, "cause_level", true).value_or(0.5);
     rules.report_min = r.Number(*t, "report_min", true).value_or(0.02);
@@ -528,7 +527,11 @@ void ReadRules(Builder& b, const TomlReader& r, const toml::table& root) {
   }
   if (const auto* t = section("pain_monitoring")) {
     r.CheckKeys(*t, "[pain_monitoring]", {"safe_max", "acceptable_max", "sources", "evidence"});
-    cite(*t, "pain monitoring");
+    const std::size_t first_pain_monitoring_sources = rules.sources.size();
+    cite(*t);
+    rules.pain_monitoring_sources.assign(
+        rules.sources.begin() + static_cast<std::ptrdiff_t>(first_pain_monitoring_sources),
+        rules.sources.end());
     rules.pain_safe_max = r.Integer(*t, "safe_max", true).value_or(2);
     rules.pain_acceptable_max = r.Integer(*t, "acceptable_max", true).value_or(5);
   }
@@ -536,24 +539,77 @@ void ReadRules(Builder& b, const TomlReader& r, const toml::table& root) {
     r.CheckKeys(*t, "[progression]",
                 {"sessions_at_top", "load_step_min_percent", "load_step_max_percent",
                  "missed_sessions_regress", "restart_gap_days", "sources", "evidence"});
-    cite(*t, "progression");
+    const std::size_t first_progression_sources = rules.sources.size();
+    cite(*t);
+    rules.progression_sources.assign(
+        rules.sources.begin() + static_cast<std::ptrdiff_t>(first_progression_sources),
+        rules.sources.end());
     rules.progression_sessions = r.Integer(*t, "sessions_at_top", true).value_or(2);
     rules.load_step_min_percent = r.Number(*t, "load_step_min_percent", true).value_or(2);
     rules.load_step_max_percent = r.Number(*t, "load_step_max_percent", true).value_or(10);
     rules.missed_sessions_regress = r.Integer(*t, "missed_sessions_regress", true).value_or(3);
     rules.restart_gap_days = r.Integer(*t, "restart_gap_days", true).value_or(7);
   }
+  if (const auto* t = section("tracking")) {
+    r.CheckKeys(
+        *t, "[tracking]",
+        {"danger_check_days", "trend_window_days", "review_days", "meaningful_change_points",
+         "meaningful_change_percent", "worse_rise_points", "pause_pain_min", "resolved_pain_max",
+         "physio_days", "msk_days", "sources", "evidence"});
+    const std::size_t first_tracking_sources = rules.sources.size();
+    cite(*t);
+    rules.tracking_sources.assign(
+        rules.sources.begin() + static_cast<std::ptrdiff_t>(first_tracking_sources),
+        rules.sources.end());
+    rules.danger_check_days = r.Integer(*t, "danger_check_days", true).value_or(7);
+    rules.trend_window_days = r.Integer(*t, "trend_window_days", true).value_or(3);
+    rules.review_days = r.Integer(*t, "review_days", true).value_or(14);
+    rules.meaningful_change_points = r.Number(*t, "meaningful_change_points", true).value_or(2);
+    rules.meaningful_change_percent = r.Number(*t, "meaningful_change_percent", true).value_or(30);
+    rules.worse_rise_points = r.Integer(*t, "worse_rise_points", true).value_or(2);
+    rules.pause_pain_min = r.Integer(*t, "pause_pain_min", true).value_or(7);
+    rules.resolved_pain_max = r.Integer(*t, "resolved_pain_max", true).value_or(2);
+    rules.physio_days = r.Integer(*t, "physio_days", true).value_or(42);
+    rules.msk_days = r.Integer(*t, "msk_days", true).value_or(90);
+  }
+  for (const toml::table* t : r.Tables(root, "escalation")) {
+    r.CheckKeys(*t, "[[escalation]]", {"id", "level", "message", "sources", "evidence"});
+    EscalationText text;
+    static_cast<Cited&>(text) = r.Citation(*t);
+    text.id = ReadId(r, *t);
+    text.level = ReadLevel(r, *t, "level").value_or(TriageLevel::kRoutine);
+    text.message = r.String(*t, "message");
+    text.where = r.Where(*t);
+    static constexpr std::string_view kKnown[] = {"danger_sign", "much_worse",     "pain_rise",
+                                                  "pain_high",   "no_improvement", "not_resolved",
+                                                  "persisting"};
+    if (std::find(std::begin(kKnown), std::end(kKnown), text.id) == std::end(kKnown)) {
+      r.Report(*t, fmt::format("unknown escalation '{}'; the engine knows danger_sign, "
+                               "much_worse, pain_rise, pain_high, no_improvement, not_resolved "
+                               "and persisting",
+                               text.id));
+    }
+    rules.escalations.push_back(std::move(text));
+  }
+  if (const auto* t = section("session")) {
+    r.CheckKeys(*t, "[session]",
+                {"get_ready_seconds", "rest_seconds", "restart_sets", "sources", "evidence"});
+    cite(*t);
+    rules.get_ready_seconds = r.Integer(*t, "get_ready_seconds", true).value_or(5);
+    rules.rest_seconds = r.Integer(*t, "rest_seconds", true).value_or(60);
+    rules.restart_sets = r.Integer(*t, "restart_sets", true).value_or(1);
+  }
   if (const auto* t = section("programme")) {
     r.CheckKeys(*t, "[programme]",
                 {"sitting_break_minutes", "default_minutes_per_day", "sources", "evidence"});
-    cite(*t, "programme");
+    cite(*t);
     rules.sitting_break_minutes = r.Integer(*t, "sitting_break_minutes", true).value_or(30);
     rules.default_minutes_per_day = r.Integer(*t, "default_minutes_per_day", true).value_or(15);
   }
   for (const toml::table* t : r.Tables(root, "phase")) {
     r.CheckKeys(*t, "[[phase]]",
                 {"number", "name", "first_week", "last_week", "goal", "sources", "evidence"});
-    cite(*t, "phase");
+    cite(*t);
     Phase phase;
     phase.number = r.Integer(*t, "number", true).value_or(1);
     phase.name = r.String(*t, "name");
@@ -566,7 +622,7 @@ void ReadRules(Builder& b, const TomlReader& r, const toml::table& root) {
     r.CheckKeys(*t, "[limits]",
                 {"max_sets", "max_reps", "max_hold_seconds", "max_times_per_day", "ice_max_minutes",
                  "heat_max_minutes", "ice_min_gap_hours", "sources", "evidence"});
-    cite(*t, "limits");
+    cite(*t);
     rules.max_sets = r.Integer(*t, "max_sets", true).value_or(4);
     rules.max_reps = r.Integer(*t, "max_reps", true).value_or(20);
     rules.max_hold_seconds = r.Integer(*t, "max_hold_seconds", true).value_or(60);
@@ -594,7 +650,8 @@ void ReadFile(Builder& b, const KnowledgeFile& file) {
                "exercise",   "self_care",       "medication_caution", "education",
                "fact",       "interview",       "inference",          "triage_level",
                "safety_net", "pain_monitoring", "progression",        "programme",
-               "phase",      "limits"});
+               "phase",      "limits",          "tracking",           "escalation",
+               "session"});
   if (root.contains("version")) b.kb.version = r.String(root, "version");
   if (root.contains("title")) b.kb.title = r.String(root, "title");
   if (root.contains("required_facts")) b.required_facts = r.Integer(root, "required_facts");
@@ -799,7 +856,9 @@ class Resolver {
     if (e.easier == e.id || e.harder == e.id) {
       b_.Report(e.where, fmt::format("exercise '{}' names itself as a variant", e.id));
     }
+    e.suit_causes.clear();
     for (const std::string& cause : e.suits) {
+      if (kb_.CauseIndex(cause) >= 0) e.suit_causes.push_back(kb_.CauseIndex(cause));
       if (kb_.FindCause(cause) == nullptr) {
         b_.Report(e.where, fmt::format("exercise '{}' suits unknown cause '{}'{}", e.id, cause,
                                        Hint(cause, cause_ids_)));
@@ -842,6 +901,9 @@ class Resolver {
     for (SafetyNetRule& rule : rules.safety_net) {
       Sources(rule, rule.where, fmt::format("safety-net rule '{}'", rule.id));
       Expression(rule.when, rule.where, true);
+    }
+    for (const EscalationText& text : rules.escalations) {
+      Sources(text, text.where, fmt::format("escalation '{}'", text.id));
     }
     for (TriageLevel level : {TriageLevel::kSelfCare, TriageLevel::kRoutine, TriageLevel::kUrgent,
                               TriageLevel::kEmergency}) {

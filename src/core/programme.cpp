@@ -72,9 +72,8 @@ std::pair<std::string, int> LadderOf(const KnowledgeBase& kb, const Exercise& ex
 
 double Score(const Context& ctx, const Exercise& exercise) {
   double score = 0.05;  // a small base so that general exercises still rank when nothing is likely
-  for (const std::string& id : exercise.suits) {
-    const int c = ctx.kb.CauseIndex(id);
-    if (c >= 0 && ctx.kb.causes[static_cast<std::size_t>(c)].kind != "serious") {
+  for (int c : exercise.suit_causes) {
+    if (ctx.kb.causes[static_cast<std::size_t>(c)].kind != "serious") {
       score += ctx.posteriors[static_cast<std::size_t>(c)];
     }
   }
@@ -132,9 +131,8 @@ PlanItem MakeItem(const Exercise& exercise, const Dose& dose, const std::string&
 std::string WhyFor(const Context& ctx, const Exercise& exercise) {
   std::string why = exercise.why;
   std::vector<std::string> names;
-  for (const std::string& id : exercise.suits) {
-    const int c = ctx.kb.CauseIndex(id);
-    if (c >= 0 && ctx.posteriors[static_cast<std::size_t>(c)] >= ctx.kb.rules.likely) {
+  for (int c : exercise.suit_causes) {
+    if (ctx.posteriors[static_cast<std::size_t>(c)] >= ctx.kb.rules.likely) {
       names.push_back(ctx.kb.causes[static_cast<std::size_t>(c)].name);
     }
   }
@@ -254,6 +252,7 @@ std::optional<Programme> BuildProgramme(const KnowledgeBase& kb, const Programme
       if (better) it->second = candidate;
     }
     std::vector<Candidate> candidates;
+    candidates.reserve(best_per_ladder.size());
     for (const auto& [root, candidate] : best_per_ladder) candidates.push_back(candidate);
     std::sort(candidates.begin(), candidates.end(), [&kb](const Candidate& a, const Candidate& b) {
       if (a.score != b.score) return a.score > b.score;
@@ -287,21 +286,35 @@ std::optional<Programme> BuildProgramme(const KnowledgeBase& kb, const Programme
   // The first phase's week: harder work on non-consecutive days, light daily work, a rest day.
   if (!programme.phases.empty()) {
     const PhasePlan& current = programme.phases.front();
+    bool phase_has_strength = false;
+    for (const PlanItem& item : current.items) {
+      const Dose* dose = kb.FindExercise(item.exercise)->DoseFor(current.phase.number);
+      phase_has_strength = phase_has_strength || dose->days == DoseDays::kStrength;
+    }
     for (int day = 1; day <= 7; ++day) {
       PlanDay plan_day;
       plan_day.day = day;
       const bool strength_day = day == 1 || day == 3 || day == 5;
       plan_day.rest_day = day == 7;
-      plan_day.focus = plan_day.rest_day ? "Rest day: gentle stretches and an easy walk only"
-                       : strength_day    ? "Strength day"
-                                         : "Light day: daily exercises only";
+      bool has_strength_work = false;
       for (const PlanItem& item : current.items) {
         const Exercise* exercise = kb.FindExercise(item.exercise);
         const Dose* dose = exercise->DoseFor(current.phase.number);
         const bool include = dose->days == DoseDays::kRestDaysOk ||
                              (!plan_day.rest_day && dose->days == DoseDays::kDaily) ||
                              (strength_day && dose->days == DoseDays::kStrength);
-        if (include) plan_day.items.push_back(item);
+        if (!include) continue;
+        has_strength_work = has_strength_work || dose->days == DoseDays::kStrength;
+        plan_day.items.push_back(item);
+      }
+      if (plan_day.rest_day) {
+        plan_day.focus = "Rest day: gentle stretches and an easy walk only";
+      } else if (has_strength_work) {
+        plan_day.focus = "Strength day: the daily exercises plus the harder ones";
+      } else if (phase_has_strength) {
+        plan_day.focus = "Light day: the daily exercises only";
+      } else {
+        plan_day.focus = "Exercise day";
       }
       programme.week.push_back(std::move(plan_day));
     }

@@ -116,8 +116,9 @@ TriageResult Triage(const KnowledgeBase& kb, const FindingState& state,
     const auto q = static_cast<std::size_t>(qi);
     const Question& question = kb.questions[q];
     if (question.stage != Stage::kRedFlag || question.is_follow_up) continue;
-    if (state.applicable[q] && !state.answered[q])
+    if (state.applicable[q] && !state.answered[q]) {
       result.unanswered_screening.push_back(question.id);
+    }
   }
 
   // What should bring the person back, when they are not being sent anywhere urgently.

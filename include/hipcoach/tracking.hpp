@@ -1,0 +1,136 @@
+// Tracking over weeks: the active plan, progression applied to what was logged, the safety net,
+// pausing and resuming. Tracker works through the Store interface and an injectable Clock; it
+// writes nothing to the terminal.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hipcoach/answers.hpp"
+#include "hipcoach/assessment.hpp"
+#include "hipcoach/knowledge.hpp"
+#include "hipcoach/progression.hpp"
+#include "hipcoach/store.hpp"
+
+namespace hipcoach::tracking {
+
+// Time, injectable so that tests (and `hipcoach session --fast`) do not wait.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual TimeSeconds Now() = 0;
+  virtual void Sleep(int seconds) = 0;
+};
+
+// The wall clock; HIPCOACH_NOW (seconds since 1970, or YYYY-MM-DDTHH:MM[:SS] local time) fixes
+// "now" for tests.
+class SystemClock final : public Clock {
+ public:
+  TimeSeconds Now() override;
+  void Sleep(int seconds) override;
+};
+
+// A clock that moves only when slept on.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(TimeSeconds now) : now_(now) {}
+  TimeSeconds Now() override { return now_; }
+  void Sleep(int seconds) override { now_ += seconds; }
+
+ private:
+  TimeSeconds now_;
+};
+
+// The local calendar: day numbers count local days since 1970-01-01.
+int LocalDay(TimeSeconds t);
+int LocalHour(TimeSeconds t);
+TimeSeconds LocalTime(int day, int hour, int minute);  // the start of that local minute
+std::string LocalDate(int day);                        // YYYY-MM-DD
+std::string IsoUtc(TimeSeconds t);                     // 2026-01-05T08:00:00Z
+std::optional<TimeSeconds> ParseIsoUtc(const std::string& text);
+// "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]" (local) or "...Z" (UTC), or seconds since 1970.
+std::optional<TimeSeconds> ParseTime(const std::string& text);
+
+// The programme as tracked: what each programme version stores.
+struct ActivePlan {
+  int start_day = 0;  // local day the programme started; prescriptions count days from it
+  int phase = 1;
+  std::string painful_side;  // left | right | both | ""
+  int pain_days_at_start = -1;
+  std::vector<Prescription> items;
+  std::vector<std::string> excluded;   // exercise ids this person must not do
+  std::vector<std::string> self_care;  // self-care ids allowed (ice, heat, ...)
+  bool operator==(const ActivePlan&) const = default;
+};
+nlohmann::json PlanJson(const ActivePlan& plan);
+Result<ActivePlan> ParsePlan(const std::string& text);
+
+// The plan an assessment starts: the current phase's exercises with their doses.
+std::optional<ActivePlan> PlanFromAssessment(const KnowledgeBase& kb, const Assessment& assessment,
+                                             const Answers& answers, int start_day);
+
+// One item's decision, with the item it was about.
+struct ItemDecision {
+  Prescription before;
+  Decision decision;
+};
+
+struct State {
+  Profile profile;
+  std::optional<StoredAssessment> assessment;  // the latest
+  std::optional<ProgrammeVersion> version;     // the latest
+  std::optional<ActivePlan> plan;
+  bool paused = false;
+  std::string pause_message;
+};
+
+class Tracker {
+ public:
+  Tracker(const KnowledgeBase& kb, Store& store, Clock& clock)
+      : kb_(kb), store_(store), clock_(clock) {}
+
+  const KnowledgeBase& kb() const { return kb_; }
+  Store& store() { return store_; }
+  Clock& clock() { return clock_; }
+
+  Result<State> Load();
+
+  // Stores the assessment and, when it has a programme, the first programme version; an urgent
+  // or emergency result pauses tracking. Returns the assessment's id.
+  Result<RowId> SaveAssessment(const Answers& answers, const Assessment& assessment);
+
+  // The outcome of each scheduled or logged day of `item` from its start to today.
+  Result<std::vector<SessionOutcome>> History(const ActivePlan& plan, const Prescription& item);
+
+  // Progression for every item; when any prescription changes, one new programme version with
+  // every reason, and a programme_change event per change. Nothing while paused.
+  Result<std::vector<ItemDecision>> UpdateProgramme();
+
+  // The safety net over the logged pain: raises each escalation once (urgent ones again after a
+  // resume), records it as an event, and pauses for urgent ones. Returns what it raised.
+  Result<std::vector<Escalation>> CheckSafety();
+
+  // The danger-sign answers of a check-in: red flags that match pause the programme (events).
+  Result<std::vector<MatchedRedFlag>> RecordDangerAnswers(const Answers& answers);
+
+  // Whether the weekly danger-sign questions are due (none in `danger_check_days` days).
+  Result<bool> DangerCheckDue();
+
+  Result<void> Pause(const std::string& code, const std::string& message);
+  Result<void> Resume(const std::string& message);
+
+  // Daily mean "pain now", counted from the programme's first day.
+  Result<std::vector<DailyPain>> DailyPainScores(int start_day);
+
+ private:
+  const KnowledgeBase& kb_;
+  Store& store_;
+  Clock& clock_;
+};
+
+// The local profile's id, creating the profile on first use.
+Result<RowId> PersonId(Store& store);
+
+}  // namespace hipcoach::tracking

@@ -1,0 +1,298 @@
+// `hipcoach checkin` (the daily check-in; weekly, the danger-sign questions again) and
+// `hipcoach log` (quick entries).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "hipcoach/interview.hpp"
+#include "hipcoach/triage.hpp"
+#include "render.hpp"
+#include "tracking_commands.hpp"
+#include "tracking_prompt.hpp"
+
+namespace hipcoach::cli {
+namespace {
+
+using tracking::Clock;
+using tracking::Tracker;
+
+// The danger-sign (red_flag stage) questions, in interview order, through NextQuestion so that
+// follow-ups and ask_if work exactly as in the assessment. nullopt: the person stopped.
+std::optional<Answers> AskDangerSigns(const KnowledgeBase& kb, Prompter& p) {
+  p.out() << "\nSafety check: a few questions about danger signs. Answer y (yes), n (no) or u "
+             "(not sure).\n";
+  Answers answers;
+  for (;;) {
+    const NextStep step = NextQuestion(kb, answers);
+    if (step.question == nullptr || step.question->stage != Stage::kRedFlag) break;
+    const Question& q = *step.question;
+    auto value = p.AskAnswer(q);
+    if (!value) return std::nullopt;
+    answers[q.id] = *value;
+  }
+  return answers;
+}
+
+// Shows what a positive danger-sign answer means: re-triage with the check-in's answers.
+void ShowRetriage(const KnowledgeBase& kb, const Answers& answers, std::ostream& out) {
+  const FindingState state = DeriveFindings(kb, answers);
+  const std::vector<double> posteriors = Posteriors(kb, state.findings);
+  const TriageResult triage = Triage(kb, state, posteriors);
+  out << "\n" << EscalationMessage(kb, "danger_sign", 0, 0, 0) << "\n";
+  RenderTriage(kb, triage, out);
+}
+
+}  // namespace
+
+int Checkin(const KnowledgeBase& kb, Store& store, Clock& clock, const CheckinOptions& options,
+            std::istream& in, std::ostream& out, std::ostream& err) {
+  Tracker tracker(kb, store, clock);
+  auto state = tracker.Load();
+  if (!state) {
+    err << "hipcoach: " << state.error().message << "\n";
+    return kExitFailure;
+  }
+  auto due = tracker.DangerCheckDue();
+  if (!due) {
+    err << "hipcoach: " << due.error().message << "\n";
+    return kExitFailure;
+  }
+  Prompter p(in, out);
+  const bool weekly = options.weekly || options.resume || *due;
+  CheckIn checkin;
+  checkin.person_id = state->profile.person_id;
+  out << "hipcoach check-in (" << tracking::LocalDate(tracking::LocalDay(clock.Now())) << ")\n";
+  if (state->paused && !options.resume) {
+    out << "Your programme is paused: " << state->pause_message
+        << "\nWhen a doctor or physiotherapist says it is safe, run 'hipcoach checkin --resume'.\n";
+  }
+  if (weekly) {
+    auto answers = AskDangerSigns(kb, p);
+    if (!answers) {
+      out << "\nStopped; nothing was saved.\n";
+      return kExitOk;
+    }
+    checkin.danger_check = true;
+    auto matched = tracker.RecordDangerAnswers(*answers);
+    if (!matched) {
+      err << "hipcoach: " << matched.error().message << "\n";
+      return kExitFailure;
+    }
+    if (!matched->empty()) {
+      ShowRetriage(kb, *answers, out);
+    } else if (options.resume && state->paused) {
+      if (auto ok = tracker.Resume("No danger signs at the check-in; the person resumed."); !ok) {
+        err << "hipcoach: " << ok.error().message << "\n";
+        return kExitFailure;
+      }
+      out << "\nNo danger signs. Your programme is running again; take it gently at first.\n";
+    } else {
+      out << "\nNo danger signs. Thank you.\n";
+    }
+  }
+
+  auto pain = p.AskInt("How much does it hurt right now? (0 = no pain, 10 = worst imaginable)", 0,
+                       10, false);
+  if (pain.stopped) {
+    out << "\nStopped; nothing more was saved.\n";
+    return kExitOk;
+  }
+  checkin.pain_now = *pain.value;
+  auto ask = [&](const std::string& question, int low, int high) -> std::optional<int> {
+    return p.AskInt(question + " (Enter to skip)", low, high, true).value;
+  };
+  checkin.pain_worst = ask("Worst pain in the last 24 hours, 0-10?", 0, 10);
+  // Where it hurts, by region and side (the assessment's body map).
+  const Question* body = nullptr;
+  for (const Question& q : kb.questions) {
+    if (q.type == AnswerType::kBodyLocation) {
+      body = &q;
+      break;
+    }
+  }
+  if (body != nullptr) {
+    out << "Where does it hurt? Type the numbers (e.g. 1 3), or Enter to skip:\n";
+    for (std::size_t i = 0; i < body->choices.size(); ++i) {
+      out << fmt::format("  {}) {}\n", i + 1, body->choices[i].text);
+    }
+    std::vector<int> picked = p.AskChoices(static_cast<int>(body->choices.size()));
+    for (int index : picked) {
+      const Choice& region = body->choices[static_cast<std::size_t>(index)];
+      const std::string side = p.AskSide(region.text);
+      const auto region_pain =
+          p.AskInt(fmt::format("Pain there ({}), 0-10? (Enter: {})", region.text, checkin.pain_now),
+                   0, 10, true);
+      checkin.regions.push_back(
+          RegionPain{region.id, side, region_pain.value.value_or(checkin.pain_now)});
+    }
+  }
+  checkin.slept_on_painful_side = p.AskYesNo("Did you sleep on the painful side last night?");
+  checkin.sitting_tolerance_minutes =
+      ask("How many minutes can you sit before the pain makes you move?", 0, 1440);
+  if (auto km = p.AskNumber("Running today, in km? (Enter to skip)", 0, 300)) {
+    checkin.running_km = *km;
+  }
+  checkin.cycling_minutes = ask("Cycling today, in minutes?", 0, 1440);
+  if (auto hours = p.AskNumber("Hours spent sitting today? (Enter to skip)", 0, 24)) {
+    checkin.sitting_hours = *hours;
+  }
+  std::optional<OutcomeRecord> psfs;
+  if (weekly) {
+    out << "Compared with a week ago, your pain is:\n  1) much better  2) better  3) about the "
+           "same  4) worse  5) much worse\n";
+    static const char* kChanges[] = {"much_better", "better", "same", "worse", "much_worse"};
+    if (auto change = ask("Your answer, 1-5?", 1, 5)) {
+      checkin.change = kChanges[*change - 1];
+    }
+    psfs = p.AskPsfs(store, state->profile.person_id);
+  }
+  checkin.at = clock.Now();
+  auto written = store.Transaction([&]() -> Result<void> {
+    if (auto id = store.AddCheckIn(checkin); !id) return tl::unexpected(id.error());
+    if (weekly) {
+      OutcomeRecord nprs{
+          0, checkin.person_id, checkin.at, "nprs", static_cast<double>(checkin.pain_now), {}};
+      if (auto id = store.AddOutcome(nprs); !id) return tl::unexpected(id.error());
+    }
+    if (psfs) {
+      psfs->person_id = checkin.person_id;
+      psfs->at = checkin.at;
+      if (auto id = store.AddOutcome(*psfs); !id) return tl::unexpected(id.error());
+    }
+    return {};
+  });
+  if (!written) {
+    err << "hipcoach: " << written.error().message << "\n";
+    return kExitBadInput;
+  }
+  out << "\nSaved. Thank you.\n";
+  return AfterNewData(kb, tracker, out, err);
+}
+
+int Log(const KnowledgeBase& kb, Store& store, Clock& clock, const LogOptions& o, std::ostream& out,
+        std::ostream& err) {
+  Tracker tracker(kb, store, clock);
+  auto person = tracking::PersonId(store);
+  if (!person) {
+    err << "hipcoach: " << person.error().message << "\n";
+    return kExitFailure;
+  }
+  TimeSeconds at = clock.Now();
+  if (!o.at.empty()) {
+    auto parsed = tracking::ParseTime(o.at);
+    if (!parsed) {
+      err << fmt::format(
+          "hipcoach: '{}' is not a time I understand; use 2026-01-05 or 2026-01-05T18:30. "
+          "Nothing was saved.\n",
+          o.at);
+      return kExitBadInput;
+    }
+    at = *parsed;
+  }
+  auto whole = [&](const std::string& text, const char* what, int low,
+                   int high) -> std::optional<int> {
+    std::size_t used = 0;
+    int value = 0;
+    try {
+      value = std::stoi(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size() || value < low || value > high) {
+      err << fmt::format(
+          "hipcoach: {} must be a whole number from {} to {} (you gave '{}'). Nothing was "
+          "saved.\n",
+          what, low, high, text);
+      return std::nullopt;
+    }
+    return value;
+  };
+  Result<RowId> written = MakeError(ErrorCode::kInvalidInput, "nothing to log");
+  if (o.what == "pain") {
+    if (o.values.size() != 1) {
+      err << "hipcoach: say how much it hurts now, 0-10: 'hipcoach log pain 4'. Nothing was "
+             "saved.\n";
+      return kExitBadInput;
+    }
+    auto pain = whole(o.values[0], "Pain", 0, 10);
+    if (!pain) return kExitBadInput;
+    CheckIn c;
+    c.person_id = *person;
+    c.at = at;
+    c.pain_now = *pain;
+    if (o.worst >= 0) c.pain_worst = o.worst;
+    if (o.running_km >= 0) c.running_km = o.running_km;
+    if (o.cycling_minutes >= 0) c.cycling_minutes = o.cycling_minutes;
+    if (o.sitting_hours >= 0) c.sitting_hours = o.sitting_hours;
+    written = store.AddCheckIn(c);
+  } else if (o.what == "exercise") {
+    if (o.values.size() != 1) {
+      err << "hipcoach: name the exercise: 'hipcoach log exercise glute_bridge --sets 2 --reps "
+             "12 --pain 3'. Nothing was saved.\n";
+      return kExitBadInput;
+    }
+    const Exercise* exercise = kb.FindExercise(o.values[0]);
+    if (exercise == nullptr) {
+      std::vector<std::string> ids;
+      for (const Exercise& e : kb.exercises) ids.push_back(e.id);
+      const std::string hint = ClosestMatch(o.values[0], ids);
+      err << fmt::format("hipcoach: there is no exercise called '{}'{}. Nothing was saved.\n",
+                         o.values[0], hint.empty() ? "" : " (did you mean '" + hint + "'?)");
+      return kExitBadInput;
+    }
+    if (o.sets < 0 || o.reps < 0 || o.pain < 0) {
+      err << "hipcoach: give --sets, --reps and --pain (0-10) for an exercise. Nothing was "
+             "saved.\n";
+      return kExitBadInput;
+    }
+    ExerciseLog log;
+    log.person_id = *person;
+    log.at = at;
+    log.exercise = exercise->id;
+    log.side = o.side;
+    log.sets = o.sets;
+    log.reps = o.reps;
+    log.hold_seconds = o.hold;
+    log.pain = o.pain;
+    if (o.effort >= 0) log.effort = o.effort;
+    written = store.AddExerciseLog(log);
+  } else if (o.what == "psfs") {
+    OutcomeRecord psfs;
+    psfs.person_id = *person;
+    psfs.at = at;
+    psfs.measure = "psfs";
+    double sum = 0;
+    for (const std::string& item : o.values) {
+      const auto eq = item.rfind('=');
+      if (eq == std::string::npos || eq == 0) {
+        err << fmt::format(
+            "hipcoach: write each activity as \"activity=score\", e.g. "
+            "\"climbing stairs=4\" (you gave '{}'). Nothing was saved.\n",
+            item);
+        return kExitBadInput;
+      }
+      auto score = whole(item.substr(eq + 1), "A PSFS score", 0, 10);
+      if (!score) return kExitBadInput;
+      psfs.items.push_back(PsfsItem{item.substr(0, eq), *score});
+      sum += *score;
+    }
+    psfs.score = psfs.items.empty() ? 0 : sum / static_cast<double>(psfs.items.size());
+    written = store.AddOutcome(psfs);
+  } else {
+    err << fmt::format("hipcoach: I can log pain, exercise or psfs, not '{}'.\n", o.what);
+    return kExitBadInput;
+  }
+  if (!written) {
+    err << "hipcoach: " << written.error().message
+        << (written.error().code == ErrorCode::kInvalidInput ? ". Nothing was saved.\n" : "\n");
+    return written.error().code == ErrorCode::kInvalidInput ? kExitBadInput : kExitFailure;
+  }
+  out << "Saved.\n";
+  return AfterNewData(kb, tracker, out, err);
+}
+
+}  // namespace hipcoach::cli

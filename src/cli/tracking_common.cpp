@@ -1,0 +1,64 @@
+// What the tracking commands share: opening the database, saving an assessment, and telling the
+// person about escalations and programme changes after new data.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <ostream>
+
+#include "commands.hpp"
+#include "tracking_commands.hpp"
+
+namespace hipcoach::cli {
+
+std::unique_ptr<Store> OpenTrackingStore(const std::string& db_path, std::ostream& err) {
+  const std::string path = db_path.empty() ? DefaultDatabasePath() : db_path;
+  auto store = OpenSqliteStore(path);
+  if (!store) {
+    err << "hipcoach: " << store.error().message << "\n";
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+int SaveAssessment(const KnowledgeBase& kb, Store& store, tracking::Clock& clock,
+                   const Answers& answers, const Assessment& assessment, std::ostream& note) {
+  tracking::Tracker tracker(kb, store, clock);
+  auto saved = tracker.SaveAssessment(answers, assessment);
+  if (!saved) {
+    note << "hipcoach: your result was not saved: " << saved.error().message << "\n";
+    return kExitFailure;
+  }
+  note << (assessment.programme
+               ? "\nSaved. Next: 'hipcoach plan' shows this week, 'hipcoach session' guides you "
+                 "through today's exercises, and 'hipcoach checkin' records how you are.\n"
+               : "\nSaved. Tracking is paused until a doctor has checked you.\n");
+  return kExitOk;
+}
+
+int AfterNewData(const KnowledgeBase& kb, tracking::Tracker& tracker, std::ostream& out,
+                 std::ostream& err) {
+  auto raised = tracker.CheckSafety();
+  if (!raised) {
+    err << "hipcoach: " << raised.error().message << "\n";
+    return kExitFailure;
+  }
+  for (const Escalation& e : *raised) {
+    const TriageLevelInfo& level = kb.rules.Level(e.level);
+    out << fmt::format("\n*** {} ***\n{}\n", level.title, e.message);
+  }
+  auto decisions = tracker.UpdateProgramme();
+  if (!decisions) {
+    err << "hipcoach: " << decisions.error().message << "\n";
+    return kExitFailure;
+  }
+  bool first = true;
+  for (const tracking::ItemDecision& d : *decisions) {
+    if (d.decision.next == d.before) continue;
+    if (first) out << "\nYour programme has changed:\n";
+    first = false;
+    out << "  - " << d.decision.reason << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace hipcoach::cli

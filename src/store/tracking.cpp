@@ -1,0 +1,608 @@
+// Tracking over weeks (include/hipcoach/tracking.hpp).
+#include "hipcoach/tracking.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+#include <limits>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "hipcoach/serialize.hpp"
+#include "hipcoach/triage.hpp"
+
+namespace hipcoach::tracking {
+namespace {
+
+using json = nlohmann::json;
+constexpr TimeSeconds kAll = std::numeric_limits<TimeSeconds>::max();
+constexpr TimeSeconds kNone = std::numeric_limits<TimeSeconds>::min();
+
+#define HIPCOACH_TRY(expr)                                              \
+  do {                                                                  \
+    if (auto try_ = (expr); !try_) return tl::unexpected(try_.error()); \
+  } while (false)
+
+std::tm Local(TimeSeconds t) {
+  std::time_t time = static_cast<std::time_t>(t);
+  std::tm tm{};
+  localtime_r(&time, &tm);
+  return tm;
+}
+
+// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+int DaysFromCivil(int y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void CivilFromDays(int z, int& y, int& m, int& d) {
+  z += 719468;
+  const int era = (z >= 0 ? z : z - 146096) / 146097;
+  const int doe = z - era * 146097;
+  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = yoe + era * 400;
+  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp + (mp < 10 ? 3 : -9);
+  y += m <= 2 ? 1 : 0;
+}
+
+DoseDays ParseDays(const std::string& text) {
+  if (text == "strength") return DoseDays::kStrength;
+  if (text == "rest_days_ok") return DoseDays::kRestDaysOk;
+  return DoseDays::kDaily;
+}
+
+json AnswersDocument(const Answers& answers) {
+  json out = json::object();
+  for (const auto& [id, value] : answers) out[id] = AnswerJson(value);
+  return json{{"answers", out}};
+}
+
+}  // namespace
+
+TimeSeconds SystemClock::Now() {
+  if (const char* fixed = std::getenv("HIPCOACH_NOW"); fixed != nullptr && *fixed != '\0') {
+    if (auto t = ParseTime(fixed)) return *t;
+  }
+  return static_cast<TimeSeconds>(std::time(nullptr));
+}
+
+void SystemClock::Sleep(int seconds) { std::this_thread::sleep_for(std::chrono::seconds(seconds)); }
+
+int LocalDay(TimeSeconds t) {
+  const std::tm tm = Local(t);
+  return DaysFromCivil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int LocalHour(TimeSeconds t) { return Local(t).tm_hour; }
+
+TimeSeconds LocalTime(int day, int hour, int minute) {
+  int y = 0, m = 0, d = 0;
+  CivilFromDays(day, y, m, d);
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = m - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_isdst = -1;
+  return static_cast<TimeSeconds>(std::mktime(&tm));
+}
+
+std::string LocalDate(int day) {
+  int y = 0, m = 0, d = 0;
+  CivilFromDays(day, y, m, d);
+  return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+}
+
+std::string IsoUtc(TimeSeconds t) {
+  const TimeSeconds days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+  const TimeSeconds rest = t - days * 86400;
+  int y = 0, m = 0, d = 0;
+  CivilFromDays(static_cast<int>(days), y, m, d);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, rest / 3600, rest / 60 % 60,
+                     rest % 60);
+}
+
+namespace {
+// Parses YYYY-MM-DD[THH:MM[:SS]][Z]; `utc` tells whether it ended in Z.
+bool ParseParts(const std::string& text, int& y, int& mo, int& d, int& h, int& mi, int& s,
+                bool& utc, bool& has_time) {
+  y = mo = d = h = mi = s = 0;
+  utc = has_time = false;
+  int consumed = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3 || consumed != 10) {
+    return false;
+  }
+  std::string rest = text.substr(10);
+  if (!rest.empty() && (rest[0] == 'T' || rest[0] == ' ')) {
+    has_time = true;
+    int n = 0;
+    if (std::sscanf(rest.c_str() + 1, "%2d:%2d%n", &h, &mi, &n) != 2 || n != 5) return false;
+    rest = rest.substr(6);
+    if (!rest.empty() && rest[0] == ':') {
+      if (std::sscanf(rest.c_str() + 1, "%2d%n", &s, &n) != 1 || n != 2) return false;
+      rest = rest.substr(3);
+    }
+  }
+  if (rest == "Z") {
+    utc = true;
+    rest.clear();
+  }
+  return rest.empty() && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h < 24 && mi >= 0 &&
+         mi < 60 && s >= 0 && s < 61;
+}
+}  // namespace
+
+std::optional<TimeSeconds> ParseIsoUtc(const std::string& text) {
+  int y, mo, d, h, mi, s;
+  bool utc, has_time;
+  if (!ParseParts(text, y, mo, d, h, mi, s, utc, has_time) || !utc || !has_time) {
+    return std::nullopt;
+  }
+  return static_cast<TimeSeconds>(DaysFromCivil(y, mo, d)) * 86400 + h * 3600 + mi * 60 + s;
+}
+
+std::optional<TimeSeconds> ParseTime(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos &&
+      text.size() < 15) {
+    return static_cast<TimeSeconds>(std::stoll(text));
+  }
+  int y, mo, d, h, mi, s;
+  bool utc, has_time;
+  if (!ParseParts(text, y, mo, d, h, mi, s, utc, has_time)) return std::nullopt;
+  if (utc) return ParseIsoUtc(text);
+  return LocalTime(DaysFromCivil(y, mo, d), has_time ? h : 12, mi) + s;
+}
+
+json PlanJson(const ActivePlan& plan) {
+  json items = json::array();
+  for (const Prescription& p : plan.items) {
+    items.push_back({{"exercise", p.exercise},
+                     {"phase", p.phase},
+                     {"sets", p.sets},
+                     {"reps_min", p.reps_min},
+                     {"reps_max", p.reps_max},
+                     {"hold_seconds", p.hold_seconds},
+                     {"times_per_day", p.times_per_day},
+                     {"per_side", p.per_side},
+                     {"days", ToString(p.days)},
+                     {"load_steps", p.load_steps},
+                     {"since", LocalDate(plan.start_day + p.since_day)}});
+  }
+  return {{"start", LocalDate(plan.start_day)},
+          {"phase", plan.phase},
+          {"painful_side", plan.painful_side},
+          {"pain_days_at_start", plan.pain_days_at_start},
+          {"items", items},
+          {"excluded", plan.excluded},
+          {"self_care", plan.self_care}};
+}
+
+Result<ActivePlan> ParsePlan(const std::string& text) {
+  try {
+    const json j = json::parse(text);
+    ActivePlan plan;
+    auto day_of = [](const std::string& date) -> int {
+      int y = 0, m = 0, d = 0;
+      if (std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) {
+        throw std::runtime_error("bad date '" + date + "'");
+      }
+      return DaysFromCivil(y, m, d);
+    };
+    plan.start_day = day_of(j.at("start").get<std::string>());
+    plan.phase = j.at("phase").get<int>();
+    plan.painful_side = j.value("painful_side", std::string());
+    plan.pain_days_at_start = j.value("pain_days_at_start", -1);
+    for (const json& item : j.at("items")) {
+      Prescription p;
+      p.exercise = item.at("exercise").get<std::string>();
+      p.phase = item.value("phase", plan.phase);
+      p.sets = item.at("sets").get<int>();
+      p.reps_min = item.at("reps_min").get<int>();
+      p.reps_max = item.at("reps_max").get<int>();
+      p.hold_seconds = item.value("hold_seconds", 0);
+      p.times_per_day = item.value("times_per_day", 1);
+      p.per_side = item.value("per_side", false);
+      p.days = ParseDays(item.value("days", std::string("daily")));
+      p.load_steps = item.value("load_steps", 0);
+      p.since_day = day_of(item.at("since").get<std::string>()) - plan.start_day;
+      plan.items.push_back(std::move(p));
+    }
+    plan.excluded = j.value("excluded", std::vector<std::string>());
+    plan.self_care = j.value("self_care", std::vector<std::string>());
+    return plan;
+  } catch (const std::exception& e) {
+    return MakeError(ErrorCode::kDataError,
+                     fmt::format("a stored programme could not be read ({})", e.what()));
+  }
+}
+
+std::optional<ActivePlan> PlanFromAssessment(const KnowledgeBase& kb, const Assessment& assessment,
+                                             const Answers& answers, int start_day) {
+  if (!assessment.programme || assessment.programme->phases.empty()) return std::nullopt;
+  const Programme& programme = *assessment.programme;
+  ActivePlan plan;
+  plan.start_day = start_day;
+  plan.phase = programme.current_phase;
+  plan.painful_side = programme.painful_side;
+  if (auto it = answers.find("pain_days");
+      it != answers.end() && it->second.kind == AnswerValue::Kind::kNumber) {
+    plan.pain_days_at_start = static_cast<int>(std::lround(it->second.number));
+  }
+  const PhasePlan* current = &programme.phases.front();
+  for (const PhasePlan& phase : programme.phases) {
+    if (phase.phase.number == programme.current_phase) current = &phase;
+  }
+  for (const PlanItem& item : current->items) {
+    const Exercise* exercise = kb.FindExercise(item.exercise);
+    if (exercise == nullptr) continue;
+    const Dose* dose = exercise->DoseFor(current->phase.number);
+    Prescription p;
+    p.exercise = item.exercise;
+    p.phase = current->phase.number;
+    p.sets = item.sets;
+    p.reps_min = item.reps_min;
+    p.reps_max = item.reps_max;
+    p.hold_seconds = item.hold_seconds;
+    p.times_per_day = item.times_per_day;
+    p.per_side = item.per_side;
+    p.days = dose != nullptr ? dose->days : DoseDays::kDaily;
+    plan.items.push_back(std::move(p));
+  }
+  for (const ExcludedItem& item : programme.excluded) plan.excluded.push_back(item.id);
+  for (const SelfCareAdvice& advice : programme.self_care) {
+    if (advice.allowed) plan.self_care.push_back(advice.self_care);
+  }
+  return plan;
+}
+
+Result<RowId> PersonId(Store& store) {
+  auto profile = store.LocalProfile();
+  if (!profile) return tl::unexpected(profile.error());
+  return profile->person_id;
+}
+
+Result<State> Tracker::Load() {
+  State state;
+  auto profile = store_.LocalProfile();
+  if (!profile) return tl::unexpected(profile.error());
+  state.profile = *profile;
+  const RowId person = profile->person_id;
+  auto assessments = store_.Assessments(person);
+  if (!assessments) return tl::unexpected(assessments.error());
+  if (!assessments->empty()) state.assessment = assessments->back();
+  auto versions = store_.ProgrammeVersions(person);
+  if (!versions) return tl::unexpected(versions.error());
+  if (!versions->empty()) {
+    state.version = versions->back();
+    auto plan = ParsePlan(state.version->programme_json);
+    if (!plan) return tl::unexpected(plan.error());
+    state.plan = std::move(*plan);
+  }
+  auto events = store_.Events(person);
+  if (!events) return tl::unexpected(events.error());
+  for (const Event& e : *events) {
+    if (e.kind == "pause") {
+      state.paused = true;
+      state.pause_message = e.message;
+    } else if (e.kind == "resume") {
+      state.paused = false;
+      state.pause_message.clear();
+    }
+  }
+  return state;
+}
+
+Result<RowId> Tracker::SaveAssessment(const Answers& answers, const Assessment& assessment) {
+  auto person = PersonId(store_);
+  if (!person) return tl::unexpected(person.error());
+  const TimeSeconds now = clock_.Now();
+  RowId id = 0;
+  auto done = store_.Transaction([&]() -> Result<void> {
+    StoredAssessment stored{0,
+                            *person,
+                            now,
+                            assessment.knowledge_version,
+                            AnswersDocument(answers).dump(),
+                            AssessmentJson(kb_, assessment).dump()};
+    auto added = store_.AddAssessment(stored);
+    if (!added) return tl::unexpected(added.error());
+    id = *added;
+    if (auto plan = PlanFromAssessment(kb_, assessment, answers, LocalDay(now))) {
+      auto version = store_.AddProgrammeVersion(
+          {0, *person, now, id, PlanJson(*plan).dump(),
+           "Your programme, built from your assessment on " + LocalDate(LocalDay(now)) + "."});
+      if (!version) return tl::unexpected(version.error());
+      HIPCOACH_TRY(store_.AddEvent({0, *person, now, "programme_change", "assessment",
+                                    "A new programme from your assessment.", "{}"}));
+    }
+    // An assessment that needs a doctor pauses tracking; a later self-care one resumes it.
+    auto state = Load();
+    if (!state) return tl::unexpected(state.error());
+    if (assessment.triage.level >= TriageLevel::kUrgent) {
+      HIPCOACH_TRY(store_.AddEvent({0, *person, now, "pause", "assessment",
+                                    kb_.rules.Level(assessment.triage.level).action, "{}"}));
+    } else if (state->paused) {
+      HIPCOACH_TRY(store_.AddEvent({0, *person, now, "resume", "assessment",
+                                    "A new assessment found no danger signs.", "{}"}));
+    }
+    return {};
+  });
+  if (!done) return tl::unexpected(done.error());
+  return id;
+}
+
+Result<std::vector<DailyPain>> Tracker::DailyPainScores(int start_day) {
+  auto person = PersonId(store_);
+  if (!person) return tl::unexpected(person.error());
+  auto checkins = store_.CheckIns(*person, LocalTime(start_day, 0, 0), kAll);
+  if (!checkins) return tl::unexpected(checkins.error());
+  std::map<int, std::pair<double, int>> by_day;
+  for (const CheckIn& c : *checkins) {
+    auto& [sum, count] = by_day[LocalDay(c.at) - start_day];
+    sum += c.pain_now;
+    ++count;
+  }
+  std::vector<DailyPain> out;
+  for (const auto& [day, total] : by_day) {
+    out.push_back(DailyPain{day, total.first / total.second});
+  }
+  return out;
+}
+
+Result<std::vector<SessionOutcome>> Tracker::History(const ActivePlan& plan,
+                                                     const Prescription& item) {
+  auto person = PersonId(store_);
+  if (!person) return tl::unexpected(person.error());
+  const int first = plan.start_day + item.since_day;
+  const int today = LocalDay(clock_.Now());
+  auto logs = store_.ExerciseLogs(*person, LocalTime(first, 0, 0), LocalTime(today + 1, 0, 0) - 1);
+  if (!logs) return tl::unexpected(logs.error());
+  auto checkins = store_.CheckIns(*person, LocalTime(first - 1, 0, 0), LocalTime(today + 2, 0, 0));
+  if (!checkins) return tl::unexpected(checkins.error());
+  std::map<int, SessionOutcome> by_day;
+  std::map<int, TimeSeconds> first_log_at;
+  for (const ExerciseLog& log : *logs) {
+    if (log.exercise != item.exercise) continue;
+    const int day = LocalDay(log.at);
+    auto [it, fresh] = by_day.try_emplace(day);
+    SessionOutcome& s = it->second;
+    s.day = day - plan.start_day;
+    if (fresh) {
+      s.sets_done = log.sets;
+      s.reps_every_set = log.reps;
+      s.pain_during = log.pain;
+      first_log_at[day] = log.at;
+    } else {
+      // Several entries a day (two sides, or twice a day): the weaker one counts.
+      s.sets_done = std::min(s.sets_done, log.sets);
+      s.reps_every_set = std::min(s.reps_every_set, log.reps);
+      s.pain_during = std::max(s.pain_during, log.pain);
+    }
+  }
+  for (auto& [day, s] : by_day) {
+    const TimeSeconds started = first_log_at[day];
+    for (const CheckIn& c : *checkins) {
+      if (c.at <= started && LocalDay(c.at) >= day - 1) s.pain_before = c.pain_now;
+    }
+    for (const CheckIn& c : *checkins) {
+      if (LocalDay(c.at) == day + 1 && LocalHour(c.at) < 12) {
+        s.pain_next_morning = c.pain_now;
+        break;
+      }
+    }
+  }
+  std::vector<SessionOutcome> out;
+  for (int day = first; day <= today; ++day) {
+    auto it = by_day.find(day);
+    if (it != by_day.end()) {
+      out.push_back(it->second);
+    } else if (day < today && ScheduledOn(item.days, day - plan.start_day)) {
+      SessionOutcome missed;
+      missed.day = day - plan.start_day;
+      missed.missed = true;
+      out.push_back(missed);
+    }
+  }
+  return out;
+}
+
+Result<std::vector<ItemDecision>> Tracker::UpdateProgramme() {
+  auto state = Load();
+  if (!state) return tl::unexpected(state.error());
+  std::vector<ItemDecision> decisions;
+  if (!state->plan || state->paused) return decisions;
+  ActivePlan next = *state->plan;
+  const int today = LocalDay(clock_.Now()) - next.start_day;
+  std::vector<std::string> reasons;
+  std::vector<Event> events;
+  const TimeSeconds now = clock_.Now();
+  for (Prescription& item : next.items) {
+    auto history = History(*state->plan, item);
+    if (!history) return tl::unexpected(history.error());
+    // Only what happened before today decides today's plan; today's own log counts tomorrow.
+    std::vector<SessionOutcome> before;
+    for (const SessionOutcome& s : *history) {
+      if (s.day < today) before.push_back(s);
+    }
+    Decision decision = DecideProgression(kb_, item, before, today, next.excluded);
+    decisions.push_back(ItemDecision{item, decision});
+    if (decision.next == item) continue;
+    reasons.push_back(decision.reason);
+    json details = {{"decision", ToString(decision.kind)},
+                    {"from", item.exercise},
+                    {"to", decision.next.exercise},
+                    {"sources", decision.sources}};
+    events.push_back(Event{0, state->profile.person_id, now, "programme_change", decision.code,
+                           decision.reason, details.dump()});
+    item = decision.next;
+  }
+  if (reasons.empty()) return decisions;
+  std::string reason;
+  for (const std::string& r : reasons) reason += (reason.empty() ? "" : " ") + r;
+  auto written = store_.Transaction([&]() -> Result<void> {
+    auto version =
+        store_.AddProgrammeVersion({0, state->profile.person_id, now, state->version->assessment_id,
+                                    PlanJson(next).dump(), reason});
+    if (!version) return tl::unexpected(version.error());
+    for (const Event& e : events) HIPCOACH_TRY(store_.AddEvent(e));
+    return {};
+  });
+  if (!written) return tl::unexpected(written.error());
+  return decisions;
+}
+
+Result<std::vector<Escalation>> Tracker::CheckSafety() {
+  auto state = Load();
+  if (!state) return tl::unexpected(state.error());
+  const RowId person = state->profile.person_id;
+  std::vector<Escalation> raised;
+  if (!state->plan) return raised;
+  const TimeSeconds now = clock_.Now();
+  SafetyInput input;
+  input.today = LocalDay(now) - state->plan->start_day;
+  input.pain_days_at_start = state->plan->pain_days_at_start;
+  auto pain = DailyPainScores(state->plan->start_day);
+  if (!pain) return tl::unexpected(pain.error());
+  input.pain = std::move(*pain);
+  auto checkins = store_.CheckIns(person, LocalTime(state->plan->start_day, 0, 0), kAll);
+  if (!checkins) return tl::unexpected(checkins.error());
+  // Routine escalations are raised once; urgent ones once per pause (again after a resume, and
+  // then only from what was logged after it).
+  auto events = store_.Events(person);
+  if (!events) return tl::unexpected(events.error());
+  TimeSeconds resumed_at = kNone;
+  for (const Event& e : *events) {
+    if (e.kind == "resume") resumed_at = e.at;
+  }
+  if (resumed_at != kNone) input.rise_from_day = LocalDay(resumed_at) - state->plan->start_day;
+  if (!checkins->empty() && checkins->back().at > resumed_at) {
+    input.latest_pain_now = checkins->back().pain_now;
+  }
+  for (const CheckIn& c : *checkins) {
+    if (!c.change.empty()) input.latest_change = c.change;
+  }
+  auto logs = store_.ExerciseLogs(person, LocalTime(LocalDay(now) - 1, 0, 0), kAll);
+  if (!logs) return tl::unexpected(logs.error());
+  for (const ExerciseLog& log : *logs) {
+    if (log.at <= resumed_at) continue;
+    input.latest_exercise_pain = std::max(input.latest_exercise_pain.value_or(0), log.pain);
+  }
+  std::vector<std::string> since_resume;
+  TimeSeconds last_change_answer = 0;
+  for (const CheckIn& c : *checkins) {
+    if (c.change == "much_worse") last_change_answer = c.at;
+  }
+  for (const Event& e : *events) {
+    if (e.kind == "resume") since_resume.clear();
+    if (e.kind != "escalation") continue;
+    const EscalationText* text = kb_.rules.FindEscalation(e.code);
+    const bool urgent = text != nullptr && text->level >= TriageLevel::kUrgent;
+    if (!urgent) input.already.push_back(e.code);
+    if (urgent) since_resume.push_back(e.code);
+    // A "much worse" answer is acted on once.
+    if (e.code == "much_worse" && e.at >= last_change_answer) input.already.push_back(e.code);
+  }
+  for (const std::string& id : since_resume) input.already.push_back(id);
+  if (state->paused) {
+    // Already paused: only routine advice can still be added.
+    for (const char* id : {"much_worse", "pain_rise", "pain_high"}) input.already.push_back(id);
+  }
+  raised = CheckEscalations(kb_, input);
+  if (raised.empty()) return raised;
+  auto written = store_.Transaction([&]() -> Result<void> {
+    bool paused = state->paused;
+    for (const Escalation& e : raised) {
+      json details = {{"level", ToString(e.level)}, {"sources", e.sources}};
+      HIPCOACH_TRY(
+          store_.AddEvent({0, person, now, "escalation", e.id, e.message, details.dump()}));
+      if (e.pause && !paused) {
+        HIPCOACH_TRY(store_.AddEvent({0, person, now, "pause", e.id, e.message, "{}"}));
+        paused = true;
+      }
+    }
+    return {};
+  });
+  if (!written) return tl::unexpected(written.error());
+  return raised;
+}
+
+Result<std::vector<MatchedRedFlag>> Tracker::RecordDangerAnswers(const Answers& answers) {
+  auto person = PersonId(store_);
+  if (!person) return tl::unexpected(person.error());
+  const FindingState findings = DeriveFindings(kb_, answers);
+  std::vector<MatchedRedFlag> matched = MatchRedFlags(kb_, findings, Unasked::kAbsent);
+  if (matched.empty()) return matched;
+  auto state = Load();
+  if (!state) return tl::unexpected(state.error());
+  const TimeSeconds now = clock_.Now();
+  auto written = store_.Transaction([&]() -> Result<void> {
+    for (const MatchedRedFlag& m : matched) {
+      const RedFlag& flag = kb_.red_flags[static_cast<std::size_t>(m.red_flag)];
+      json details = {{"level", ToString(flag.level)},
+                      {"uncertain", m.uncertain},
+                      {"answers", AnswersDocument(answers)["answers"]}};
+      HIPCOACH_TRY(
+          store_.AddEvent({0, *person, now, "danger_sign", flag.id, flag.action, details.dump()}));
+    }
+    if (!state->paused) {
+      HIPCOACH_TRY(store_.AddEvent({0, *person, now, "pause", "danger_sign",
+                                    EscalationMessage(kb_, "danger_sign", 0, 0, 0), "{}"}));
+    }
+    return {};
+  });
+  if (!written) return tl::unexpected(written.error());
+  return matched;
+}
+
+Result<bool> Tracker::DangerCheckDue() {
+  auto person = PersonId(store_);
+  if (!person) return tl::unexpected(person.error());
+  const TimeSeconds now = clock_.Now();
+  const int today = LocalDay(now);
+  auto checkins =
+      store_.CheckIns(*person, LocalTime(today - kb_.rules.danger_check_days + 1, 0, 0), kAll);
+  if (!checkins) return tl::unexpected(checkins.error());
+  for (const CheckIn& c : *checkins) {
+    if (c.danger_check) return false;
+  }
+  // The assessment itself screened for danger signs.
+  auto assessments = store_.Assessments(*person);
+  if (!assessments) return tl::unexpected(assessments.error());
+  if (!assessments->empty() &&
+      LocalDay(assessments->back().at) > today - kb_.rules.danger_check_days) {
+    return false;
+  }
+  return true;
+}
+
+Result<void> Tracker::Pause(const std::string& code, const std::string& message) {
+  auto person = PersonId(store_);
+  if (!person) return tl::unexpected(person.error());
+  auto id = store_.AddEvent({0, *person, clock_.Now(), "pause", code, message, "{}"});
+  if (!id) return tl::unexpected(id.error());
+  return {};
+}
+
+Result<void> Tracker::Resume(const std::string& message) {
+  auto person = PersonId(store_);
+  if (!person) return tl::unexpected(person.error());
+  auto id = store_.AddEvent({0, *person, clock_.Now(), "resume", "resume", message, "{}"});
+  if (!id) return tl::unexpected(id.error());
+  return {};
+}
+
+}  // namespace hipcoach::tracking
