@@ -1,5 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Everything else is a helper.
-# Both install missing Debian packages first (apt-get; as root, or with sudo).
+# Both install missing Debian packages first (apt-get; as root, or with sudo). Node.js and npm
+# count as present when their commands are (a Node.js built elsewhere ships npm inside it, and
+# Debian's npm package would conflict with it).
 
 DEPS := $(shell cat packaging/debian-deps.txt)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -10,7 +12,10 @@ JOBS ?= 2
 all: build
 
 deps:
-	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	@missing=$$(for p in $(DEPS); do \
+	  case $$p in nodejs) command -v node >/dev/null && continue;; \
+	              npm) command -v npm >/dev/null && continue;; esac; \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	  | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing missing Debian packages:" $$missing; \
@@ -22,9 +27,9 @@ build: deps
 	cmake --preset dev >/dev/null
 	cmake --build --preset dev -j $(JOBS)
 
-# For now the product's front end is the terminal assessment; `hipcoach --help` lists the rest.
+# The web app on http://127.0.0.1:8080 (Ctrl+C stops it); `hipcoach --help` lists the rest.
 run: build
-	./build/dev/src/cli/hipcoach assess
+	./build/dev/src/cli/hipcoach serve
 
 # Every test: the release build's suites, the core again under ASan/UBSan, branch coverage of the
 # triage and red-flag code, and the fuzz corpora replayed.

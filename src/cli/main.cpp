@@ -1,11 +1,11 @@
-// hipcoach: the command-line front end. CLI11 is included here only (it is slow
-// to compile).
+// hipcoach: the command-line front end. CLI11 is included here only (it is slow to compile).
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <sstream>
 
 #include "commands.hpp"
 #include "hipcoach/app.hpp"
+#include "hipcoach/server.hpp"
 #include "tracking_commands.hpp"
 #ifdef HIPCOACH_HAVE_MODEL
 #include "hipcoach/model/cli.hpp"
@@ -16,8 +16,7 @@ namespace {
 using hipcoach::cli::kExitBadInput;
 using hipcoach::cli::kExitFailure;
 
-// Loads the knowledge base for a command; prints why not and returns nullopt on
-// failure.
+// Loads the knowledge base for a command; prints why not and returns nullopt on failure.
 std::optional<hipcoach::KnowledgeBase> Knowledge(const std::string& dir) {
   hipcoach::LoadOutcome outcome = hipcoach::app::LoadKnowledgeFrom(dir);
   if (!outcome.kb) {
@@ -36,8 +35,7 @@ std::optional<hipcoach::KnowledgeBase> Knowledge(const std::string& dir) {
 int Run(int argc, char** argv) {
   CLI::App app{
       "hipcoach: self-care guidance for hip and buttock pain from the glutes.\n"
-      "It screens for danger signs, ranks likely causes and builds a "
-      "programme.\n"
+      "It screens for danger signs, ranks likely causes and builds a programme.\n"
       "It is not a diagnosis.",
       "hipcoach"};
   app.require_subcommand(0, 1);
@@ -56,8 +54,7 @@ int Run(int argc, char** argv) {
   bool assess_save = false;
   assess->add_flag("--no-save", assess_no_save, "Do not save the result to your diary");
   assess->add_flag("--save", assess_save,
-                   "Save the result even with --answers FILE --json (which "
-                   "does not by default)");
+                   "Save the result even with --answers FILE --json (which does not by default)");
 
   // Tracking over weeks: every command takes --db PATH.
   std::string db_path;
@@ -72,9 +69,9 @@ int Run(int argc, char** argv) {
       app.add_subcommand("checkin", "Daily check-in; weekly it asks about danger signs");
   hipcoach::cli::CheckinOptions checkin_options;
   checkin->add_flag("--weekly", checkin_options.weekly, "Ask the weekly questions now");
-  checkin->add_flag("--resume", checkin_options.resume,
-                    "Resume a paused programme (after a doctor or "
-                    "physiotherapist said it is safe)");
+  checkin->add_flag(
+      "--resume", checkin_options.resume,
+      "Resume a paused programme (after a doctor or physiotherapist said it is safe)");
   add_db(checkin);
   auto* session = app.add_subcommand("session", "A guided session with timers, logged as you go");
   hipcoach::cli::SessionOptions session_options;
@@ -158,6 +155,25 @@ int Run(int argc, char** argv) {
   auto* model = app.add_subcommand("model", "The hip model: what weak glutes do to the hip");
   model->prefix_command();
 
+  auto* serve = app.add_subcommand("serve", "The web app, in your browser (http://127.0.0.1:8080)");
+  hipcoach::server::Options serve_options;
+  serve->add_option("--host", serve_options.host, "Address to listen on (default 127.0.0.1)");
+  serve->add_option("--port", serve_options.port, "Port (default 8080; 0 picks a free one)")
+      ->check(CLI::Range(0, 65535));
+  serve->add_flag("--multi-user", serve_options.multi_user,
+                  "Accounts for several people (default: one local person, no account)");
+  serve->add_flag("--secure-cookies", serve_options.secure_cookies,
+                  "Mark cookies Secure (when a TLS proxy such as nginx is in front)");
+  serve
+      ->add_option("--threads", serve_options.threads,
+                   "Worker threads (default 128; each open connection holds one)")
+      ->check(CLI::Range(2, 1024));
+  serve
+      ->add_option("--assets-dir", serve_options.assets_dir,
+                   "Serve the web UI from DIR instead of the built-in copy (development)")
+      ->type_name("DIR");
+  add_db(serve);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -192,12 +208,16 @@ int Run(int argc, char** argv) {
                : hipcoach::cli::Import(*store, import_file, import_replace, std::cout, std::cerr);
   }
   if (!assess->parsed() && !interview->parsed() && !questions->parsed() && !explain->parsed() &&
-      !tracking_command) {
+      !tracking_command && !serve->parsed()) {
     std::cout << app.help();
     return 0;
   }
   auto knowledge = Knowledge(knowledge_dir);
   if (!knowledge) return kExitFailure;
+  if (serve->parsed()) {
+    serve_options.db_path = db_path;
+    return hipcoach::server::Serve(*knowledge, serve_options, std::cout, std::cerr);
+  }
   hipcoach::tracking::SystemClock clock;
   if (tracking_command) {
     auto store = hipcoach::cli::OpenTrackingStore(db_path, std::cerr);
@@ -241,9 +261,8 @@ int Run(int argc, char** argv) {
     return Report(*knowledge, *store, clock, report_output, std::cout, std::cerr);
   }
   if (assess->parsed()) {
-    // Saved at the end, unless --no-save; --answers FILE --json only with
-    // --save (so that other programs calling it do not write to a diary by
-    // surprise).
+    // Saved at the end, unless --no-save; --answers FILE --json only with --save (so that other
+    // programs calling it do not write to a diary by surprise).
     const bool save = !assess_no_save && (assess_save || !(assess_json && !answers_file.empty()));
     std::unique_ptr<hipcoach::Store> store;
     hipcoach::cli::AssessmentSink sink;
@@ -261,8 +280,7 @@ int Run(int argc, char** argv) {
                                            std::cerr, sink);
     }
     if (assess_json) {
-      std::cerr << "hipcoach: --json needs --answers FILE (use 'hipcoach "
-                   "interview --jsonl' to "
+      std::cerr << "hipcoach: --json needs --answers FILE (use 'hipcoach interview --jsonl' to "
                    "drive the interview from a program)\n";
       return kExitBadInput;
     }
@@ -276,9 +294,8 @@ int Run(int argc, char** argv) {
 }
 
 int main(int argc, char** argv) {
-  // Every expected failure is handled where it happens; this only keeps an
-  // unexpected one (out of memory, a bug) from ending the program without a
-  // word.
+  // Every expected failure is handled where it happens; this only keeps an unexpected one (out of
+  // memory, a bug) from ending the program without a word.
   try {
     return Run(argc, argv);
   } catch (const std::exception& error) {

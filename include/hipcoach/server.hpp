@@ -1,0 +1,51 @@
+// `hipcoach serve`: the web app. An HTTP server (include/hipcoach/http.hpp) with the JSON API
+// (docs/api.md) over the knowledge base and the Store, and the web UI (web/) compiled into the
+// binary. Personal mode (default): one local person, no account. Multi-user mode: accounts,
+// session cookies, CSRF tokens, per-person isolation and clinician links.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+#include "hipcoach/knowledge.hpp"
+#include "hipcoach/status.hpp"
+#include "hipcoach/tracking.hpp"
+
+namespace hipcoach::server {
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 8080;      // 0: any free port
+  std::string db_path;  // empty: DefaultDatabasePath()
+  bool multi_user = false;
+  bool secure_cookies = false;  // set when a TLS proxy (nginx) is in front
+  std::string assets_dir;       // serve web/ from this directory instead of the built-in copy
+  // HTTP limits (engineering.md: each keep-alive connection holds a worker thread).
+  int threads = 128;
+  int keep_alive_max_count = 100;
+  int keep_alive_timeout_seconds = 5;
+  int read_timeout_seconds = 5;
+  int max_concurrent_hashes = 2;     // Argon2id costs 64 MiB per hash
+  tracking::Clock* clock = nullptr;  // default: the system clock (HIPCOACH_NOW fixes it)
+};
+
+// A server running on its own threads.
+class Instance {
+ public:
+  virtual ~Instance() = default;
+  virtual int port() const = 0;
+  virtual std::string url() const = 0;
+  // Stops accepting, finishes the requests in progress and returns; idempotent.
+  virtual void Stop() = 0;
+  // Blocks until the server has stopped.
+  virtual void Wait() = 0;
+};
+
+// Opens the database, binds the port and starts serving. `kb` must outlive the instance.
+Result<std::unique_ptr<Instance>> Start(const KnowledgeBase& kb, const Options& options);
+
+// Start(), print the URL, serve until SIGINT or SIGTERM, then stop cleanly. Returns the exit code.
+int Serve(const KnowledgeBase& kb, const Options& options, std::ostream& out, std::ostream& err);
+
+}  // namespace hipcoach::server

@@ -1,0 +1,94 @@
+// Accounts, login sessions and clinician links for the multi-user web app (`hipcoach serve
+// --multi-user`). The Store interface has no accounts, so they live here, in tables of their own
+// (prefixed web_) in the same SQLite file. Secrets are never stored: session tokens and share
+// codes are kept as SHA-256 hashes, passwords as Argon2id strings (libsodium).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hipcoach/status.hpp"
+#include "hipcoach/store.hpp"
+
+namespace hipcoach::server {
+
+struct Account {
+  RowId id = 0;
+  std::string username;
+  std::string password_hash;  // $argon2id$...
+  std::string role;           // person | clinician
+  RowId person_id = 0;        // the Store's person id (a clinician has one too, unused)
+  TimeSeconds created_at = 0;
+};
+
+struct WebSession {
+  RowId account_id = 0;
+  std::string csrf;
+  TimeSeconds expires_at = 0;
+};
+
+// A clinician's read access to one person, given with a share code and revocable by the person.
+struct ClinicianLink {
+  RowId id = 0;
+  RowId person_account = 0;
+  RowId clinician_account = 0;
+  std::string clinician_name;  // the clinician's username
+  std::string person_name;     // the person's username
+  TimeSeconds created_at = 0;
+  std::optional<TimeSeconds> revoked_at;
+};
+
+// A programme change made by a clinician: who, when, why and what.
+struct ClinicianChange {
+  RowId id = 0;
+  RowId link_id = 0;
+  RowId person_account = 0;
+  std::string clinician_name;
+  TimeSeconds at = 0;
+  std::string why;
+  std::string details_json;
+};
+
+class Accounts {
+ public:
+  virtual ~Accounts() = default;
+
+  // kInvalidInput when the username is taken.
+  virtual Result<Account> CreateAccount(const std::string& username,
+                                        const std::string& password_hash, const std::string& role,
+                                        TimeSeconds now) = 0;
+  virtual Result<std::optional<Account>> FindAccount(const std::string& username) = 0;
+  virtual Result<std::optional<Account>> GetAccount(RowId id) = 0;
+  // Deletes the account with its sessions, codes, links and change records.
+  virtual Result<void> DeleteAccount(RowId id) = 0;
+
+  virtual Result<void> AddSession(const std::string& token_hash, const WebSession& session) = 0;
+  // The live session for a token hash (expired ones are removed).
+  virtual Result<std::optional<WebSession>> FindSession(const std::string& token_hash,
+                                                        TimeSeconds now) = 0;
+  virtual Result<void> DeleteSession(const std::string& token_hash) = 0;
+
+  virtual Result<void> AddShareCode(const std::string& code_hash, RowId person_account,
+                                    TimeSeconds expires_at) = 0;
+  // Turns a live code into a link (a code works once); nullopt when no such live code.
+  virtual Result<std::optional<ClinicianLink>> RedeemShareCode(const std::string& code_hash,
+                                                               RowId clinician_account,
+                                                               TimeSeconds now) = 0;
+  // Links where the account is the person or the clinician, live ones only unless `all`.
+  virtual Result<std::vector<ClinicianLink>> Links(RowId account, bool all) = 0;
+  // kNotFound unless the link is the person's own.
+  virtual Result<void> RevokeLink(RowId link_id, RowId person_account, TimeSeconds now) = 0;
+  virtual Result<RowId> AddChange(const ClinicianChange& change) = 0;
+  virtual Result<std::vector<ClinicianChange>> Changes(RowId person_account) = 0;
+};
+
+// The tables in the SQLite database at `path` (created if missing). Thread-safe.
+Result<std::unique_ptr<Accounts>> OpenSqliteAccounts(const std::string& path);
+
+// Removes a person's profile row after the Store has deleted their data (Store has no call for
+// it yet). Only used when an account is deleted.
+Result<void> DeleteProfileRow(const std::string& path, RowId person_id);
+
+}  // namespace hipcoach::server

@@ -1,0 +1,560 @@
+// Routing, authentication, static files, and starting and stopping the server.
+#include "app.hpp"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "hipcoach/app.hpp"
+#include "scoped_store.hpp"
+#include "web_assets.hpp"
+
+namespace hipcoach::server {
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+ApiError ErrorFrom(const Error& error) {
+  switch (error.code) {
+    case ErrorCode::kInvalidInput:
+      return {400, "invalid_input", error.message};
+    case ErrorCode::kNotFound:
+      return {404, "not_found", error.message};
+    case ErrorCode::kDataError:
+    case ErrorCode::kIoError:
+      break;
+  }
+  return {500, "storage",
+          "Your data could not be read or saved just now. Nothing was lost; please try again."};
+}
+
+void Throw(int status, std::string code, std::string message) {
+  throw ApiError{status, std::move(code), std::move(message)};
+}
+
+json BodyObject(const http::Request& req) {
+  if (req.body.empty()) Throw(400, "invalid_json", "The request needs a JSON body.");
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) {
+    Throw(400, "invalid_json", "The request body is not valid JSON.");
+  }
+  if (!body.is_object()) Throw(400, "invalid_json", "The request body must be a JSON object.");
+  return body;
+}
+
+void OnlyKeys(const json& body, std::initializer_list<const char*> allowed) {
+  for (const auto& [key, value] : body.items()) {
+    bool known = false;
+    for (const char* name : allowed) known = known || key == name;
+    if (!known) Throw(400, "unknown_field", fmt::format("'{}' is not a field this takes.", key));
+  }
+}
+
+std::optional<double> OptNumber(const json& body, const char* key, double low, double high) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number()) Throw(400, "invalid_field", fmt::format("'{}' must be a number.", key));
+  const double value = it->get<double>();
+  if (!(value >= low && value <= high)) {
+    Throw(400, "invalid_field", fmt::format("'{}' must be between {} and {}.", key, low, high));
+  }
+  return value;
+}
+
+std::optional<int> OptInt(const json& body, const char* key, int low, int high) {
+  auto value = OptNumber(body, key, low, high);
+  if (!value) return std::nullopt;
+  if (*value != static_cast<double>(static_cast<int>(*value))) {
+    Throw(400, "invalid_field", fmt::format("'{}' must be a whole number.", key));
+  }
+  return static_cast<int>(*value);
+}
+
+int ReqInt(const json& body, const char* key, int low, int high) {
+  auto value = OptInt(body, key, low, high);
+  if (!value) Throw(400, "missing_field", fmt::format("'{}' is needed.", key));
+  return *value;
+}
+
+std::optional<bool> OptBool(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_boolean())
+    Throw(400, "invalid_field", fmt::format("'{}' must be true or false.", key));
+  return it->get<bool>();
+}
+
+std::optional<std::string> OptString(const json& body, const char* key, std::size_t max_length) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_string()) Throw(400, "invalid_field", fmt::format("'{}' must be text.", key));
+  std::string value = it->get<std::string>();
+  if (value.size() > max_length) {
+    Throw(400, "invalid_field",
+          fmt::format("'{}' is too long (at most {} characters).", key, max_length));
+  }
+  return value;
+}
+
+std::string ReqString(const json& body, const char* key, std::size_t max_length) {
+  auto value = OptString(body, key, max_length);
+  if (!value || value->empty()) Throw(400, "missing_field", fmt::format("'{}' is needed.", key));
+  return *value;
+}
+
+RowId ParseId(const std::string& text) {
+  if (text.empty() || text.size() > 18) Throw(404, "not_found", "That record does not exist.");
+  RowId id = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') Throw(404, "not_found", "That record does not exist.");
+    id = id * 10 + (c - '0');
+  }
+  return id;
+}
+
+std::string PlainAnswerError(const std::string& message) {
+  const std::string prefix = "request: ";
+  return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+}
+
+void SendJson(http::Response& res, const json& body, int status) {
+  res.status = status;
+  res.content_type = "application/json";
+  res.body = body.dump();
+}
+
+std::string RandomHex(std::size_t bytes) {
+  std::vector<unsigned char> raw(bytes);
+  randombytes_buf(raw.data(), raw.size());
+  std::string hex(bytes * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), raw.data(), raw.size());
+  hex.pop_back();
+  return hex;
+}
+
+std::string Sha256Hex(const std::string& text) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  std::string hex(crypto_hash_sha256_BYTES * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), digest, sizeof digest);
+  hex.pop_back();
+  return hex;
+}
+
+namespace {
+
+void SendError(http::Response& res, const ApiError& e) {
+  res.headers.clear();
+  SendJson(res, {{"error", {{"code", e.code}, {"message", e.message}}}}, e.status);
+}
+
+std::vector<std::string> Split(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    out.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  if (!out.empty() && out.back().empty()) out.pop_back();
+  return out;
+}
+
+std::string ContentType(const std::string& path) {
+  auto ends = [&](const char* ext) {
+    const std::string e(ext);
+    return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0;
+  };
+  if (ends(".html")) return "text/html; charset=utf-8";
+  if (ends(".js")) return "text/javascript; charset=utf-8";
+  if (ends(".css")) return "text/css; charset=utf-8";
+  if (ends(".svg")) return "image/svg+xml";
+  if (ends(".json") || ends(".webmanifest")) return "application/json";
+  if (ends(".png")) return "image/png";
+  if (ends(".ico")) return "image/x-icon";
+  return "application/octet-stream";
+}
+
+std::string CookieValue(const std::string& header, const std::string& name) {
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    while (pos < header.size() && (header[pos] == ' ' || header[pos] == ';')) ++pos;
+    const std::size_t end = std::min(header.find(';', pos), header.size());
+    const std::string pair = header.substr(pos, end - pos);
+    const std::size_t eq = pair.find('=');
+    if (eq != std::string::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+    pos = end + 1;
+  }
+  return {};
+}
+
+bool IsLoopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]";
+}
+
+constexpr const char* kCsp =
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src "
+    "'self'; connect-src 'self'; media-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'";
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// App
+
+App::App(const KnowledgeBase& kb, const Options& options, Store& store,
+         std::unique_ptr<Accounts> accounts, tracking::Clock& clock)
+    : kb_(kb),
+      options_(options),
+      store_(store),
+      accounts_(std::move(accounts)),
+      clock_(clock),
+      local_csrf_(RandomHex(24)) {
+  if (!options_.multi_user) {
+    auto profile = store_.LocalProfile();
+    if (profile) local_profile_ = *profile;
+  }
+  AddRoutes();
+}
+
+void App::Add(std::string method, const std::string& pattern, Access access, Fn fn) {
+  routes_.push_back({std::move(method), Split(pattern), access, std::move(fn)});
+}
+
+#define HC_ROUTE(name)                                                               \
+  [](App& app, const http::Request& req, const Caller& caller, const Params& params, \
+     http::Response& res) { app.name(req, caller, params, res); }
+
+void App::AddRoutes() {
+  Add("GET", "/api/v1/status", Access::kPublic, HC_ROUTE(Status));
+  Add("GET", "/api/v1/questions", Access::kPublic, HC_ROUTE(Questions));
+  Add("POST", "/api/v1/interview", Access::kPublic, HC_ROUTE(Interview));
+  Add("GET", "/api/v1/explain/:", Access::kPublic, HC_ROUTE(Explain));
+  Add("GET", "/api/v1/education", Access::kPublic, HC_ROUTE(Education));
+  Add("GET", "/api/v1/model", Access::kPublic, HC_ROUTE(ModelInfo));
+  Add("GET", "/api/v1/model/summary", Access::kPublic, HC_ROUTE(ModelSummary));
+
+  Add("POST", "/api/v1/assessments", Access::kPerson, HC_ROUTE(SaveAssessment));
+  Add("GET", "/api/v1/assessments", Access::kPerson, HC_ROUTE(ListAssessments));
+  Add("GET", "/api/v1/assessments/:", Access::kPerson, HC_ROUTE(GetAssessment));
+  Add("GET", "/api/v1/programme", Access::kPerson, HC_ROUTE(GetProgramme));
+  Add("POST", "/api/v1/sessions", Access::kPerson, HC_ROUTE(StartSession));
+  Add("PUT", "/api/v1/sessions/:", Access::kPerson, HC_ROUTE(UpdateSession));
+  Add("POST", "/api/v1/logs", Access::kPerson, HC_ROUTE(AddLog));
+  Add("GET", "/api/v1/logs", Access::kPerson, HC_ROUTE(ListLogs));
+  Add("GET", "/api/v1/checkins/danger-questions", Access::kPerson, HC_ROUTE(DangerQuestions));
+  Add("POST", "/api/v1/checkins", Access::kPerson, HC_ROUTE(AddCheckIn));
+  Add("GET", "/api/v1/checkins", Access::kPerson, HC_ROUTE(ListCheckIns));
+  Add("GET", "/api/v1/progress", Access::kPerson, HC_ROUTE(Progress));
+  Add("GET", "/api/v1/report", Access::kPerson, HC_ROUTE(Report));
+  Add("GET", "/api/v1/export", Access::kPerson, HC_ROUTE(Export));
+  Add("GET", "/api/v1/export/:", Access::kPerson, HC_ROUTE(ExportCsv));
+  Add("POST", "/api/v1/import", Access::kPerson, HC_ROUTE(Import));
+  Add("GET", "/api/v1/calendar.ics", Access::kPerson, HC_ROUTE(Calendar));
+  Add("GET", "/api/v1/changes", Access::kPerson, HC_ROUTE(Changes));
+
+  Add("POST", "/api/v1/account/register", Access::kPublic, HC_ROUTE(Register));
+  Add("POST", "/api/v1/account/login", Access::kPublic, HC_ROUTE(Login));
+  Add("POST", "/api/v1/account/logout", Access::kSignedIn, HC_ROUTE(Logout));
+  Add("GET", "/api/v1/account", Access::kSignedIn, HC_ROUTE(GetAccount));
+  Add("DELETE", "/api/v1/account", Access::kSignedIn, HC_ROUTE(DeleteAccount));
+  Add("POST", "/api/v1/share-codes", Access::kPerson, HC_ROUTE(NewShareCode));
+  Add("GET", "/api/v1/links", Access::kSignedIn, HC_ROUTE(ListLinks));
+  Add("POST", "/api/v1/links", Access::kClinician, HC_ROUTE(RedeemCode));
+  Add("DELETE", "/api/v1/links/:", Access::kPerson, HC_ROUTE(RevokeLink));
+  Add("GET", "/api/v1/links/:/:", Access::kClinician, HC_ROUTE(LinkView));
+  Add("POST", "/api/v1/links/:/programme", Access::kClinician, HC_ROUTE(LinkAdjust));
+}
+
+#undef HC_ROUTE
+
+bool App::HostAllowed(const http::Request& req) const {
+  // Against DNS rebinding: a server bound to loopback answers only to loopback names.
+  if (!IsLoopback(options_.host)) return true;
+  std::string host = req.Header("host");
+  if (host.empty()) return true;  // HTTP/1.0 clients
+  if (host.front() == '[') {
+    const std::size_t close = host.find(']');
+    host = close == std::string::npos ? host : host.substr(0, close + 1);
+  } else if (const std::size_t colon = host.rfind(':'); colon != std::string::npos) {
+    host = host.substr(0, colon);
+  }
+  return IsLoopback(host);
+}
+
+std::optional<Caller> App::Authenticate(const http::Request& req) {
+  Caller caller;
+  if (!options_.multi_user) {
+    caller.profile = local_profile_;
+    caller.csrf = local_csrf_;
+    return caller;
+  }
+  const std::string token = CookieValue(req.Header("cookie"), "hc_session");
+  if (token.size() != 64) return std::nullopt;
+  auto session = accounts_->FindSession(Sha256Hex(token), clock_.Now());
+  if (!session || !*session) return std::nullopt;
+  auto account = accounts_->GetAccount((*session)->account_id);
+  if (!account || !*account) return std::nullopt;
+  caller.account = **account;
+  caller.csrf = (*session)->csrf;
+  caller.profile = Profile{(*account)->person_id, "", (*account)->created_at};
+  return caller;
+}
+
+void App::Handle(const http::Request& req, http::Response& res) {
+  res.SetHeader("X-Content-Type-Options", "nosniff");
+  res.SetHeader("Referrer-Policy", "no-referrer");
+  res.SetHeader("Content-Security-Policy", kCsp);
+  try {
+    if (!HostAllowed(req)) {
+      Throw(421, "wrong_host", "This server only answers on its own address.");
+    }
+    const bool is_api = req.path.rfind("/api/", 0) == 0;
+    if (!is_api) {
+      if (req.method != "GET" && req.method != "HEAD") {
+        Throw(405, "method_not_allowed", "Only GET is allowed here.");
+      }
+      ServeStatic(req, res);
+      return;
+    }
+    res.SetHeader("Cache-Control", "no-store");
+    const std::vector<std::string> segments = Split(req.path);
+    const Route* found = nullptr;
+    bool path_matched = false;
+    Params params;
+    for (const Route& route : routes_) {
+      if (route.segments.size() != segments.size()) continue;
+      bool match = true;
+      Params p;
+      for (std::size_t i = 0; i < segments.size() && match; ++i) {
+        if (route.segments[i] == ":") {
+          p.push_back(segments[i]);
+        } else {
+          match = route.segments[i] == segments[i];
+        }
+      }
+      if (!match) continue;
+      path_matched = true;
+      const bool head_as_get = req.method == "HEAD" && route.method == "GET";
+      if (route.method == req.method || head_as_get) {
+        found = &route;
+        params = std::move(p);
+        break;
+      }
+    }
+    if (found == nullptr) {
+      if (path_matched) Throw(405, "method_not_allowed", "That method is not allowed here.");
+      Throw(404, "not_found", "There is no such API address. See docs/api.md.");
+    }
+    const bool writes = req.method != "GET" && req.method != "HEAD";
+    if (writes) {
+      // Cross-site requests are refused: the Origin, when sent, must be this server.
+      const std::string origin = req.Header("origin");
+      if (!origin.empty() && origin != "null") {
+        const std::size_t scheme = origin.find("://");
+        const std::string origin_host =
+            scheme == std::string::npos ? origin : origin.substr(scheme + 3);
+        if (origin_host != req.Header("host")) {
+          Throw(403, "cross_site", "Requests from other sites are not accepted.");
+        }
+      }
+      if (!req.body.empty() && req.Header("content-type").rfind("application/json", 0) != 0) {
+        Throw(415, "unsupported_media_type", "Send JSON with Content-Type: application/json.");
+      }
+    }
+    std::optional<Caller> caller;
+    if (found->access == Access::kPublic) {
+      caller = Authenticate(req);
+      if (!caller) caller = Caller{};
+    } else {
+      caller = Authenticate(req);
+      if (!caller) Throw(401, "signed_out", "Please sign in first.");
+      if (options_.multi_user) {
+        const std::string& role = caller->account->role;
+        if (found->access == Access::kPerson && role != "person") {
+          Throw(403, "forbidden", "This is for the person's own account, not a clinician's.");
+        }
+        if (found->access == Access::kClinician && role != "clinician") {
+          Throw(403, "forbidden", "This is for clinician accounts.");
+        }
+      } else if (found->access == Access::kClinician) {
+        Throw(404, "not_found", "Clinician access exists only with --multi-user.");
+      }
+      if (writes && req.Header("x-csrf-token") != caller->csrf) {
+        Throw(403, "csrf", "The page is out of date. Reload it and try again.");
+      }
+    }
+    found->fn(*this, req, *caller, params, res);
+  } catch (const ApiError& e) {
+    SendError(res, e);
+  } catch (const json::exception&) {
+    SendError(res, {400, "invalid_json", "The request body has a value of the wrong type."});
+  } catch (const std::exception&) {
+    SendError(res, {500, "internal",
+                    "Something went wrong on our side. Nothing you did caused it; please try "
+                    "again."});
+  }
+}
+
+void App::ServeStatic(const http::Request& req, http::Response& res) {
+  std::string path = req.path;
+  if (path == "/" || path.empty()) path = "/index.html";
+  if (path.find("..") != std::string::npos) Throw(404, "not_found", "There is no such page.");
+  if (!options_.assets_dir.empty()) {
+    std::ifstream in(options_.assets_dir + path, std::ios::binary);
+    if (!in) Throw(404, "not_found", "There is no such page.");
+    std::ostringstream text;
+    text << in.rdbuf();
+    res.status = 200;
+    res.content_type = ContentType(path);
+    res.body = text.str();
+    res.SetHeader("Cache-Control", "no-cache");
+    return;
+  }
+  for (const WebAsset& asset : WebAssets()) {
+    if (asset.path != path) continue;
+    res.SetHeader("ETag", std::string(asset.etag));
+    res.SetHeader("Cache-Control", "no-cache");
+    res.SetHeader("Vary", "Accept-Encoding");
+    res.content_type = ContentType(path);
+    if (req.Header("if-none-match") == asset.etag) {
+      res.status = 304;
+      return;
+    }
+    res.status = 200;
+    res.SetHeader("Content-Encoding", "gzip");
+    res.body.assign(asset.gzip);
+    return;
+  }
+  Throw(404, "not_found", "There is no such page.");
+}
+
+std::unique_ptr<Store> App::ScopedFor(const Profile& profile) {
+  return MakeScopedStore(store_, profile,
+                         options_.multi_user ? IdPolicy::kRenumber : IdPolicy::kKeep);
+}
+
+void App::WithStore(const Caller& caller, const std::function<void(Store&)>& body) {
+  std::lock_guard lock(store_mu_);
+  std::unique_ptr<Store> scoped = ScopedFor(caller.profile);
+  body(*scoped);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Starting and stopping
+
+namespace {
+
+class RunningInstance final : public Instance {
+ public:
+  RunningInstance(std::unique_ptr<Store> store, std::unique_ptr<tracking::Clock> own_clock,
+                  std::unique_ptr<App> app, std::unique_ptr<http::Server> server, std::string host)
+      : store_(std::move(store)),
+        own_clock_(std::move(own_clock)),
+        app_(std::move(app)),
+        server_(std::move(server)),
+        host_(std::move(host)) {
+    thread_ = std::thread([this] { (void)server_->Run(); });
+  }
+  ~RunningInstance() override {
+    Stop();
+    Wait();
+  }
+  int port() const override { return server_->port(); }
+  std::string url() const override {
+    const bool v6 = host_.find(':') != std::string::npos;
+    return fmt::format("http://{}{}{}:{}/", v6 ? "[" : "", host_, v6 ? "]" : "", port());
+  }
+  void Stop() override { server_->Stop(); }
+  void Wait() override {
+    std::lock_guard lock(join_mu_);
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<tracking::Clock> own_clock_;
+  std::unique_ptr<App> app_;
+  std::unique_ptr<http::Server> server_;
+  std::string host_;
+  std::thread thread_;
+  std::mutex join_mu_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Instance>> Start(const KnowledgeBase& kb, const Options& options) {
+  if (sodium_init() < 0) {
+    return MakeError(ErrorCode::kIoError, "the cryptography library could not start");
+  }
+  const std::string db_path = options.db_path.empty() ? DefaultDatabasePath() : options.db_path;
+  auto store = OpenSqliteStore(db_path);
+  if (!store) return tl::unexpected(store.error());
+  std::unique_ptr<Accounts> accounts;
+  if (options.multi_user) {
+    auto opened = OpenSqliteAccounts(db_path);
+    if (!opened) return tl::unexpected(opened.error());
+    accounts = std::move(*opened);
+  } else if (auto profile = (*store)->LocalProfile(); !profile) {
+    return tl::unexpected(profile.error());
+  }
+  std::unique_ptr<tracking::Clock> own_clock;
+  tracking::Clock* clock = options.clock;
+  if (clock == nullptr) {
+    own_clock = std::make_unique<tracking::SystemClock>();
+    clock = own_clock.get();
+  }
+  auto app = std::make_unique<App>(kb, options, **store, std::move(accounts), *clock);
+  http::ServerOptions http_options;
+  http_options.host = options.host;
+  http_options.port = options.port;
+  http_options.threads = options.threads;
+  http_options.keep_alive_max_count = options.keep_alive_max_count;
+  http_options.keep_alive_timeout_seconds = options.keep_alive_timeout_seconds;
+  http_options.read_timeout_seconds = options.read_timeout_seconds;
+  http_options.write_timeout_seconds = options.read_timeout_seconds;
+  http_options.max_body_bytes = 2u << 20;  // an export of years of data fits
+  App* handler = app.get();
+  auto server = http::MakeServer(
+      http_options,
+      [handler](const http::Request& req, http::Response& res) { handler->Handle(req, res); });
+  if (auto bound = server->Bind(); !bound) return tl::unexpected(bound.error());
+  return std::unique_ptr<Instance>(std::make_unique<RunningInstance>(
+      std::move(*store), std::move(own_clock), std::move(app), std::move(server), options.host));
+}
+
+int Serve(const KnowledgeBase& kb, const Options& options, std::ostream& out, std::ostream& err) {
+  // Signals go to a thread of our own (sigwait), never to a handler running on a worker.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  auto instance = Start(kb, options);
+  if (!instance) {
+    err << "hipcoach: " << instance.error().message << "\n";
+    return 1;
+  }
+  out << "hipcoach is running at " << (*instance)->url() << "\n"
+      << (options.multi_user ? "Multi-user mode: people sign in with their own accounts.\n"
+                             : "Personal mode: your data stays on this computer.\n")
+      << "Press Ctrl+C to stop.\n"
+      << std::flush;
+  int received = 0;
+  sigwait(&signals, &received);
+  out << "Stopping; every saved entry is already on disk.\n" << std::flush;
+  (*instance)->Stop();
+  (*instance)->Wait();
+  instance->reset();
+  out << "Stopped.\n";
+  return 0;
+}
+
+}  // namespace hipcoach::server

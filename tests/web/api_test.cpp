@@ -1,0 +1,520 @@
+// The web API against a running server: hipcoach::server::Start on an ephemeral loopback port,
+// in-process, with a fresh database per test, and real HTTP requests (cpp-httplib's client).
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+
+#include "hipcoach/app.hpp"
+#include "hipcoach/assessment.hpp"
+#include "hipcoach/serialize.hpp"
+#include "hipcoach/server.hpp"
+#include "hipcoach/store.hpp"
+
+namespace hipcoach::server {
+namespace {
+
+using json = nlohmann::json;
+
+const KnowledgeBase& Kb() {
+  static const KnowledgeBase kb = *app::LoadKnowledgeFrom("").kb;
+  return kb;
+}
+
+std::string TempDb() {
+  static std::mt19937_64 rng(std::random_device{}());
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("hc-web-test-" + std::to_string(rng()));
+  std::filesystem::create_directories(dir);
+  return (dir / "hipcoach.db").string();
+}
+
+// A person whose answers lead to self-care or routine advice with a programme.
+json SelfCareAnswer(const json& q) {
+  static const json kAnswers = {{"rf_onset", {"gradual"}},
+                                {"rf_weight_bearing", "normal"},
+                                {"age", 35},
+                                {"sex", "female"},
+                                {"pain_site", {"buttock"}},
+                                {"painful_side", "right"},
+                                {"pain_days", 30},
+                                {"pain_trend", "same"},
+                                {"pain_now", 3},
+                                {"pain_worst", 5},
+                                {"worse_with", {"sitting_long"}},
+                                {"habits", {"sit_8h"}},
+                                {"activities", {"desk_work"}},
+                                {"minutes_per_day", 20}};
+  const std::string id = q["id"];
+  if (kAnswers.contains(id)) return kAnswers[id];
+  const std::string type = q["type"];
+  if (type == "yes_no") return false;
+  if (type == "number") return q["min"];
+  if (type == "side") return "left";
+  if (type == "multi_choice" || type == "body_location") {
+    for (const auto& c : q["choices"]) {
+      if (c["id"] == "none") return json::array({"none"});
+    }
+    return json::array({q["choices"][0]["id"]});
+  }
+  return q["choices"][0]["id"];
+}
+
+class Server {
+ public:
+  explicit Server(bool multi_user = false, std::string db = TempDb()) : db_(std::move(db)) {
+    Options options;
+    options.port = 0;
+    options.db_path = db_;
+    options.multi_user = multi_user;
+    options.threads = 8;
+    auto started = Start(Kb(), options);
+    if (!started) ADD_FAILURE() << started.error().message;
+    instance_ = std::move(*started);
+  }
+  int port() const { return instance_->port(); }
+  const std::string& db() const { return db_; }
+  void Stop() {
+    instance_->Stop();
+    instance_->Wait();
+    instance_.reset();
+  }
+
+ private:
+  std::string db_;
+  std::unique_ptr<Instance> instance_;
+};
+
+// A browser-like client: keeps the session cookie and the CSRF token.
+class Client {
+ public:
+  explicit Client(int port) : http_("127.0.0.1", port) { http_.set_read_timeout(30, 0); }
+
+  httplib::Result Raw(const std::string& method, const std::string& path, const std::string& body,
+                      httplib::Headers headers = {}) {
+    if (!cookie_.empty()) headers.emplace("Cookie", cookie_);
+    if (!csrf_.empty() && method != "GET") headers.emplace("X-CSRF-Token", csrf_);
+    httplib::Result r =
+        method == "GET"    ? http_.Get(path.c_str(), headers)
+        : method == "POST" ? http_.Post(path.c_str(), headers, body, "application/json")
+        : method == "PUT"  ? http_.Put(path.c_str(), headers, body, "application/json")
+                           : http_.Delete(path.c_str(), headers, body, "application/json");
+    if (r) {
+      const std::string set = r->get_header_value("Set-Cookie");
+      if (!set.empty()) cookie_ = set.substr(0, set.find(';'));
+    }
+    return r;
+  }
+
+  // Returns {status, body as JSON (or the raw text under "text")}.
+  std::pair<int, json> Call(const std::string& method, const std::string& path,
+                            const json& body = nullptr) {
+    auto r = Raw(method, path, body.is_null() ? std::string() : body.dump());
+    if (!r) return {0, json()};
+    json parsed = json::parse(r->body, nullptr, false);
+    if (parsed.is_discarded()) parsed = json{{"text", r->body}};
+    if (parsed.is_object() && parsed.contains("csrf") && parsed["csrf"].is_string()) {
+      csrf_ = parsed["csrf"];
+    }
+    return {r->status, parsed};
+  }
+
+  void LoadCsrf() { Call("GET", "/api/v1/status"); }
+  void ForgetCsrf() { csrf_.clear(); }
+  void ForgetCookie() { cookie_.clear(); }
+
+ private:
+  httplib::Client http_;
+  std::string cookie_;
+  std::string csrf_;
+};
+
+// Runs the interview through the API with `answer` until the result; returns {answers, result}.
+std::pair<json, json> RunInterview(Client& client, const std::function<json(const json&)>& answer) {
+  json answers = json::object();
+  for (int step = 0; step < 80; ++step) {
+    auto [status, reply] = client.Call("POST", "/api/v1/interview", {{"answers", answers}});
+    EXPECT_EQ(status, 200) << reply.dump();
+    if (reply.contains("result")) return {answers, reply["result"]};
+    const json q = reply["question"];
+    EXPECT_TRUE(q.contains("progress"));
+    answers[q["id"].get<std::string>()] = answer(q);
+  }
+  ADD_FAILURE() << "the interview did not end";
+  return {answers, json()};
+}
+
+void ExpectError(const std::pair<int, json>& reply, int status, const std::string& code) {
+  EXPECT_EQ(reply.first, status) << reply.second.dump();
+  ASSERT_TRUE(reply.second.contains("error")) << reply.second.dump();
+  EXPECT_EQ(reply.second["error"]["code"], code);
+  EXPECT_FALSE(reply.second["error"]["message"].get<std::string>().empty());
+}
+
+TEST(WebApi, StatusInPersonalMode) {
+  Server server;
+  Client client(server.port());
+  auto [status, body] = client.Call("GET", "/api/v1/status");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(body["mode"], "personal");
+  EXPECT_EQ(body["knowledge_version"], Kb().version);
+  EXPECT_TRUE(body["signed_in"].get<bool>());
+  EXPECT_EQ(body["csrf"].get<std::string>().size(), 48u);
+}
+
+TEST(WebApi, InterviewMatchesTheCoreAssessment) {
+  Server server;
+  Client client(server.port());
+  auto [answers, result] = RunInterview(client, SelfCareAnswer);
+  ASSERT_TRUE(result.is_object());
+  EXPECT_EQ(result["stop_reason"], "complete");
+  // The same answers through the core give the same document.
+  auto parsed = ParseAnswersDocument(Kb(), json{{"answers", answers}}.dump(), "test");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  json expected = AssessmentJson(Kb(), Assess(Kb(), *parsed));
+  result.erase("stop_reason");
+  EXPECT_EQ(result, expected);
+  EXPECT_FALSE(result["programme"].is_null());
+}
+
+TEST(WebApi, DangerSignGivesEmergencyAndNoProgramme) {
+  Server server;
+  Client client(server.port());
+  auto [answers, result] = RunInterview(client, [](const json& q) -> json {
+    if (q["id"] == "rf_bladder_bowel") return true;
+    return SelfCareAnswer(q);
+  });
+  EXPECT_EQ(result["triage"]["level"], "emergency");
+  EXPECT_TRUE(result["programme"].is_null());
+  EXPECT_EQ(result["stop_reason"], "danger_sign");
+  // Saved, it pauses tracking: there is no programme to show.
+  client.LoadCsrf();
+  auto [saved_status, saved] = client.Call("POST", "/api/v1/assessments", {{"answers", answers}});
+  EXPECT_EQ(saved_status, 201);
+  EXPECT_FALSE(saved["has_programme"].get<bool>());
+  ExpectError(client.Call("GET", "/api/v1/programme"), 404, "no_programme");
+}
+
+TEST(WebApi, BadInterviewInputIsAPlainJsonError) {
+  Server server;
+  Client client(server.port());
+  ExpectError(client.Call("POST", "/api/v1/interview", {{"answers", {{"pain_now", 12}}}}), 400,
+              "invalid_answer");
+  ExpectError(client.Call("POST", "/api/v1/interview", {{"answers", {{"no_such_question", 1}}}}),
+              400, "invalid_answer");
+  auto raw = client.Raw("POST", "/api/v1/interview", "{not json");
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(raw->status, 400);
+  EXPECT_EQ(json::parse(raw->body)["error"]["code"], "invalid_answer");
+  ExpectError(client.Call("GET", "/api/v1/nothing-here"), 404, "not_found");
+  ExpectError(client.Call("DELETE", "/api/v1/interview", json::object()), 405,
+              "method_not_allowed");
+  auto [status, message] = client.Call("POST", "/api/v1/interview", {{"answers", {{"age", "x"}}}});
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(message["error"]["message"].get<std::string>().rfind("request:", 0), std::string::npos);
+}
+
+TEST(WebApi, LimitsAndCrossSiteRequests) {
+  Server server;
+  Client client(server.port());
+  // Too large.
+  auto big = client.Raw("POST", "/api/v1/interview", std::string(3 << 20, ' '));
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+  // A compressed body is refused unread.
+  auto gz = client.Raw("POST", "/api/v1/interview", "xx", {{"Content-Encoding", "gzip"}});
+  ASSERT_TRUE(gz);
+  EXPECT_EQ(gz->status, 415);
+  // DNS rebinding: a loopback server answers only to loopback host names.
+  auto host = client.Raw("GET", "/api/v1/status", "", {{"Host", "evil.example:8080"}});
+  ASSERT_TRUE(host);
+  EXPECT_EQ(host->status, 421);
+  // Another site's page posting here.
+  client.LoadCsrf();
+  auto cross = client.Raw("POST", "/api/v1/checkins", R"({"pain_now": 3})",
+                          {{"Origin", "http://evil.example"}});
+  ASSERT_TRUE(cross);
+  EXPECT_EQ(cross->status, 403);
+  // Without the CSRF token.
+  client.ForgetCsrf();
+  ExpectError(client.Call("POST", "/api/v1/checkins", {{"pain_now", 3}}), 403, "csrf");
+}
+
+TEST(WebApi, StaticFilesAreGzippedWithAnETag) {
+  Server server;
+  httplib::Client http("127.0.0.1", server.port());
+  http.set_decompress(false);
+  auto r = http.Get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  ASSERT_GE(r->body.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(r->body[0]), 0x1f);  // gzip magic
+  const std::string etag = r->get_header_value("ETag");
+  ASSERT_FALSE(etag.empty());
+  auto again = http.Get("/", {{"If-None-Match", etag}});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 304);
+  auto js = http.Get("/js/app.js");
+  ASSERT_TRUE(js);
+  EXPECT_EQ(js->status, 200);
+  EXPECT_EQ(js->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  auto missing = http.Get("/nope.html");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+}
+
+TEST(WebApi, TrackingFlowAndSurvivesARestart) {
+  const std::string db = TempDb();
+  json answers;
+  {
+    Server server(false, db);
+    Client client(server.port());
+    client.LoadCsrf();
+    answers = RunInterview(client, SelfCareAnswer).first;
+    auto [saved_status, saved] = client.Call("POST", "/api/v1/assessments", {{"answers", answers}});
+    ASSERT_EQ(saved_status, 201) << saved.dump();
+    auto [p_status, programme] = client.Call("GET", "/api/v1/programme");
+    ASSERT_EQ(p_status, 200) << programme.dump();
+    ASSERT_FALSE(programme["items"].empty());
+    EXPECT_EQ(programme["days"].size(), 7u);
+    EXPECT_FALSE(programme["days"][0]["rest_day"].get<bool>());
+    for (const auto& care : programme["self_care"]) {
+      if (care["id"] == "ice") {
+        EXPECT_LE(care["max_minutes"].get<int>(), Kb().rules.ice_max_minutes);
+      }
+    }
+    // A session with one exercise logged per side.
+    auto [s_status, session] = client.Call("POST", "/api/v1/sessions", {{"state", {{"next", 0}}}});
+    ASSERT_EQ(s_status, 201) << session.dump();
+    const std::string exercise = programme["items"][0]["exercise"];
+    auto [l_status, log] = client.Call("POST", "/api/v1/logs",
+                                       {{"exercise", exercise},
+                                        {"side", "left"},
+                                        {"sets", 2},
+                                        {"reps", 10},
+                                        {"pain", 2},
+                                        {"session_id", session["id"]}});
+    EXPECT_EQ(l_status, 201) << log.dump();
+    ExpectError(
+        client.Call("POST", "/api/v1/logs", {{"exercise", exercise}, {"sets", 2}, {"pain", 11}}),
+        400, "invalid_field");
+    ExpectError(
+        client.Call("POST", "/api/v1/logs", {{"exercise", "nope"}, {"sets", 1}, {"pain", 1}}), 400,
+        "invalid_field");
+    auto [u_status, updated] =
+        client.Call("PUT", "/api/v1/sessions/" + std::to_string(session["id"].get<long>()),
+                    {{"status", "completed"}, {"state", {{"next", 1}}}});
+    EXPECT_EQ(u_status, 200) << updated.dump();
+    EXPECT_TRUE(updated.contains("updates"));
+    // A check-in with the weekly questions answered "no".
+    auto [c_status, checkin] =
+        client.Call("POST", "/api/v1/checkins",
+                    {{"pain_now", 3},
+                     {"sitting_hours", 6.5},
+                     {"regions", {{{"region", "buttock"}, {"side", "right"}, {"pain", 3}}}},
+                     {"danger_answers", {{"rf_bladder_bowel", false}}},
+                     {"change", "same"}});
+    EXPECT_EQ(c_status, 201) << checkin.dump();
+    EXPECT_TRUE(checkin["red_flags"].empty());
+    ExpectError(client.Call("POST", "/api/v1/checkins", {{"pain_now", 3}, {"extra", 1}}), 400,
+                "unknown_field");
+    ExpectError(client.Call("POST", "/api/v1/checkins",
+                            {{"pain_now", 3}, {"danger_answers", {{"age", 40}}}}),
+                400, "invalid_answer");
+    auto [pr_status, progress] = client.Call("GET", "/api/v1/progress");
+    EXPECT_EQ(pr_status, 200) << progress.dump();
+    EXPECT_EQ(progress["days"].size(), 1u);
+    EXPECT_DOUBLE_EQ(progress["days"][0]["pain_now"].get<double>(), 3.0);
+    auto report = client.Raw("GET", "/api/v1/report", "");
+    ASSERT_TRUE(report);
+    EXPECT_EQ(report->status, 200);
+    EXPECT_NE(report->body.find("<svg"), std::string::npos);
+    auto ics = client.Raw("GET", "/api/v1/calendar.ics?hour=7&minute=30", "");
+    ASSERT_TRUE(ics);
+    EXPECT_EQ(ics->body.rfind("BEGIN:VCALENDAR", 0), 0u);
+    EXPECT_NE(ics->body.find("T073000"), std::string::npos);
+    ExpectError(client.Call("GET", "/api/v1/calendar.ics?hour=25"), 400, "invalid_field");
+    server.Stop();
+  }
+  // Everything is still there after a clean stop and a new start.
+  Server again(false, db);
+  Client client(again.port());
+  auto [status, list] = client.Call("GET", "/api/v1/assessments");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(list["assessments"].size(), 1u);
+  auto [e_status, exported] = client.Call("GET", "/api/v1/export");
+  EXPECT_EQ(e_status, 200);
+  EXPECT_EQ(exported["checkins"].size(), 1u);
+  EXPECT_EQ(exported["exercise_logs"].size(), 1u);
+  // Import refuses to overwrite without replace, and replaces with it.
+  client.LoadCsrf();
+  auto refused = client.Raw("POST", "/api/v1/import", exported.dump());
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 409);
+  auto replaced = client.Raw("POST", "/api/v1/import?replace=true", exported.dump());
+  ASSERT_TRUE(replaced);
+  EXPECT_EQ(replaced->status, 200) << replaced->body;
+  auto [after_status, after] = client.Call("GET", "/api/v1/export");
+  EXPECT_EQ(after["checkins"], exported["checkins"]);
+}
+
+// ---- Multi-user ----
+
+void Register(Client& c, const std::string& name, const std::string& role = "person") {
+  auto [status, body] =
+      c.Call("POST", "/api/v1/account/register",
+             {{"username", name}, {"password", "correct horse battery"}, {"role", role}});
+  ASSERT_EQ(status, 201) << body.dump();
+}
+
+TEST(WebApiMultiUser, PeopleCannotReachEachOthersData) {
+  Server server(true);
+  Client alice(server.port()), bob(server.port()), nobody(server.port());
+  ExpectError(nobody.Call("GET", "/api/v1/assessments"), 401, "signed_out");
+  Register(alice, "alice");
+  Register(bob, "bob");
+  auto answers = RunInterview(alice, SelfCareAnswer).first;
+  auto [saved_status, saved] = alice.Call("POST", "/api/v1/assessments", {{"answers", answers}});
+  ASSERT_EQ(saved_status, 201);
+  const std::string assessment = std::to_string(saved["id"].get<long>());
+  auto [s_status, session] = alice.Call("POST", "/api/v1/sessions", json::object());
+  ASSERT_EQ(s_status, 201) << session.dump();
+  const std::string session_id = std::to_string(session["id"].get<long>());
+
+  // Bob sees nothing of Alice's, by list or by id, and cannot write to her session.
+  auto [list_status, list] = bob.Call("GET", "/api/v1/assessments");
+  EXPECT_EQ(list_status, 200);
+  EXPECT_TRUE(list["assessments"].empty());
+  ExpectError(bob.Call("GET", "/api/v1/assessments/" + assessment), 404, "not_found");
+  ExpectError(bob.Call("GET", "/api/v1/programme"), 404, "no_programme");
+  ExpectError(bob.Call("PUT", "/api/v1/sessions/" + session_id, {{"status", "stopped"}}), 404,
+              "not_found");
+  ExpectError(
+      bob.Call(
+          "POST", "/api/v1/logs",
+          {{"exercise", "glute_bridge"}, {"sets", 1}, {"pain", 1}, {"session_id", session["id"]}}),
+      404, "not_found");
+  auto [e_status, exported] = bob.Call("GET", "/api/v1/export");
+  EXPECT_EQ(e_status, 200);
+  EXPECT_TRUE(exported["assessments"].empty());
+  // Alice's export imported by Bob lands in Bob's data only, with new ids.
+  auto [a_status, alice_export] = alice.Call("GET", "/api/v1/export");
+  auto imported = bob.Raw("POST", "/api/v1/import", alice_export.dump());
+  ASSERT_TRUE(imported);
+  EXPECT_EQ(imported->status, 200) << imported->body;
+  auto [again_status, alice_again] = alice.Call("GET", "/api/v1/assessments");
+  EXPECT_EQ(alice_again["assessments"].size(), 1u);
+  auto [bob_status, bob_list] = bob.Call("GET", "/api/v1/assessments");
+  ASSERT_EQ(bob_list["assessments"].size(), 1u);
+  EXPECT_NE(bob_list["assessments"][0]["id"], saved["id"]);
+  // A stolen cookie without the CSRF token cannot write.
+  bob.ForgetCsrf();
+  ExpectError(bob.Call("POST", "/api/v1/checkins", {{"pain_now", 1}}), 403, "csrf");
+}
+
+TEST(WebApiMultiUser, LoginRateLimitAndAccountDeletion) {
+  Server server(true);
+  Client alice(server.port());
+  Register(alice, "alice");
+  auto answers = RunInterview(alice, SelfCareAnswer).first;
+  ASSERT_EQ(alice.Call("POST", "/api/v1/assessments", {{"answers", answers}}).first, 201);
+  ExpectError(alice.Call("POST", "/api/v1/account/register",
+                         {{"username", "alice"}, {"password", "another long one"}}),
+              400, "invalid_input");
+  ExpectError(alice.Call("POST", "/api/v1/account/register",
+                         {{"username", "carol"}, {"password", "short"}}),
+              400, "weak_password");
+  Client mallory(server.port());
+  for (int i = 0; i < 5; ++i) {
+    ExpectError(mallory.Call("POST", "/api/v1/account/login",
+                             {{"username", "alice"}, {"password", "guess " + std::to_string(i)}}),
+                401, "wrong_password");
+  }
+  // The sixth try is refused even with the right password.
+  ExpectError(mallory.Call("POST", "/api/v1/account/login",
+                           {{"username", "alice"}, {"password", "correct horse battery"}}),
+              429, "too_many");
+  // Deleting needs the password, then removes the account and every record.
+  ExpectError(alice.Call("DELETE", "/api/v1/account", {{"password", "wrong"}}), 401,
+              "wrong_password");
+  auto [d_status, deleted] =
+      alice.Call("DELETE", "/api/v1/account", {{"password", "correct horse battery"}});
+  EXPECT_EQ(d_status, 200) << deleted.dump();
+  ExpectError(alice.Call("GET", "/api/v1/assessments"), 401, "signed_out");
+  server.Stop();
+  auto store = OpenSqliteStore(server.db());
+  ASSERT_TRUE(store);
+  for (RowId person = 1000001; person < 1000003; ++person) {
+    auto left = (*store)->Assessments(person);
+    ASSERT_TRUE(left);
+    EXPECT_TRUE(left->empty());
+  }
+}
+
+TEST(WebApiMultiUser, ClinicianSeesAndAdjustsUntilRevoked) {
+  Server server(true);
+  Client alice(server.port()), physio(server.port()), bob(server.port());
+  Register(alice, "alice");
+  Register(physio, "physio", "clinician");
+  Register(bob, "bob");
+  auto answers = RunInterview(alice, SelfCareAnswer).first;
+  ASSERT_EQ(alice.Call("POST", "/api/v1/assessments", {{"answers", answers}}).first, 201);
+  // A clinician account has no data of its own, and a person cannot redeem codes.
+  ExpectError(physio.Call("GET", "/api/v1/programme"), 403, "forbidden");
+  auto [c_status, code] = alice.Call("POST", "/api/v1/share-codes", json::object());
+  ASSERT_EQ(c_status, 201) << code.dump();
+  ExpectError(bob.Call("POST", "/api/v1/links", {{"code", code["code"]}}), 403, "forbidden");
+  ExpectError(physio.Call("POST", "/api/v1/links", {{"code", "AAAA-BBBB-CCCC"}}), 404,
+              "wrong_code");
+  auto [l_status, link] = physio.Call("POST", "/api/v1/links", {{"code", code["code"]}});
+  ASSERT_EQ(l_status, 201) << link.dump();
+  // A code works once.
+  ExpectError(physio.Call("POST", "/api/v1/links", {{"code", code["code"]}}), 404, "wrong_code");
+  const std::string base = "/api/v1/links/" + std::to_string(link["link"]["id"].get<long>());
+  auto [p_status, programme] = physio.Call("GET", base + "/programme");
+  ASSERT_EQ(p_status, 200) << programme.dump();
+  const json item = programme["items"][0];
+  const int sets = item["sets"].get<int>() == 1 ? 2 : 1;
+  auto [a_status, adjusted] = physio.Call(
+      "POST", base + "/programme",
+      {{"exercise", item["exercise"]}, {"sets", sets}, {"why", "Build up more slowly"}});
+  ASSERT_EQ(a_status, 201) << adjusted.dump();
+  // The person sees the change, who made it and why.
+  auto [ap_status, alice_programme] = alice.Call("GET", "/api/v1/programme");
+  EXPECT_EQ(alice_programme["items"][0]["sets"], sets);
+  EXPECT_NE(alice_programme["reason"].get<std::string>().find("physio"), std::string::npos);
+  auto [ch_status, changes] = alice.Call("GET", "/api/v1/changes");
+  ASSERT_EQ(changes["changes"].size(), 1u);
+  EXPECT_EQ(changes["changes"][0]["by"], "physio");
+  EXPECT_EQ(changes["changes"][0]["why"], "Build up more slowly");
+  auto report = physio.Raw("GET", base + "/report", "");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->status, 200);
+  // Bob (another clinician would be the same) has no such link.
+  ExpectError(bob.Call("GET", base + "/progress"), 403, "forbidden");
+  // Revoked: the clinician loses access at once.
+  ASSERT_EQ(alice
+                .Call("DELETE", "/api/v1/links/" + std::to_string(link["link"]["id"].get<long>()),
+                      json::object())
+                .first,
+            200);
+  ExpectError(physio.Call("GET", base + "/programme"), 404, "not_found");
+}
+
+TEST(WebApi, PersonalModeHasNoAccounts) {
+  Server server;
+  Client client(server.port());
+  client.LoadCsrf();
+  ExpectError(client.Call("POST", "/api/v1/account/register",
+                          {{"username", "x"}, {"password", "0123456789"}}),
+              404, "not_found");
+  ExpectError(client.Call("GET", "/api/v1/links/1/programme"), 404, "not_found");
+}
+
+}  // namespace
+}  // namespace hipcoach::server

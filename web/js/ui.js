@@ -1,0 +1,88 @@
+// Small DOM helpers: an element builder, announcements for screen readers, focus management.
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+// h('button', {class: 'primary', onclick: fn}, 'Next') builds an element; 'svg:path' an SVG one.
+export function h(tag, props, ...children) {
+  const svg = tag.startsWith('svg:');
+  const el = svg ? document.createElementNS(SVG_NS, tag.slice(4)) : document.createElement(tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(key.slice(2).toLowerCase(), value);
+    } else if (key === 'text') {
+      el.textContent = value;
+    } else if (key === 'class') {
+      el.setAttribute('class', value);
+    } else if (key === 'checked' || key === 'disabled' || key === 'value' || key === 'selected') {
+      el[key] = value;
+      if (value === true) el.setAttribute(key, '');
+    } else {
+      el.setAttribute(key, value === true ? '' : String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child.nodeType ? child : String(child));
+  }
+}
+
+let uid = 0;
+export function id(prefix = 'f') {
+  uid += 1;
+  return `${prefix}-${uid}`;
+}
+
+export function announce(text) {
+  const live = document.getElementById('live');
+  live.textContent = '';
+  setTimeout(() => { live.textContent = text; }, 30);
+}
+
+export function alertNow(text) {
+  const el = document.getElementById('alert');
+  el.textContent = '';
+  setTimeout(() => { el.textContent = text; }, 30);
+}
+
+// Replaces the page content and moves focus to its heading.
+export function show(...nodes) {
+  const main = document.getElementById('main');
+  main.replaceChildren(...nodes.flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
+  const heading = main.querySelector('h1');
+  if (heading) {
+    heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: false });
+  }
+  window.scrollTo(0, 0);
+}
+
+export function errorBox(error) {
+  return h('div', { class: 'error', role: 'alert' }, error.message || String(error));
+}
+
+// Paragraphs from text with blank lines between them.
+export function paragraphs(text) {
+  return String(text || '').split(/\n\s*\n/).filter((p) => p.trim()).map((p) => h('p', {}, p.trim()));
+}
+
+export function percent(p) {
+  return `${Math.round(p * 100)}%`;
+}
+
+// "2026-01-05" -> "Mon 5 Jan".
+export function shortDate(iso) {
+  const d = new Date(`${iso.slice(0, 10)}T12:00:00`);
+  return d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+}
+
+// The timer speed factor (?speed=20 makes timers run 20 times faster; for tests and trying out).
+export function speedFactor() {
+  const value = Number(new URLSearchParams(window.location.search).get('speed'));
+  return Number.isFinite(value) && value >= 1 && value <= 1000 ? value : 1;
+}
