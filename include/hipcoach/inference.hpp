@@ -22,6 +22,7 @@ struct EvidenceItem {
 struct RankedCause {
   int cause = -1;
   double probability = 0;
+  int flagged_by = -1;  // a matched red flag that points to this (serious) cause, or -1
   std::vector<EvidenceItem> evidence;  // strongest first, for and against
 };
 

@@ -69,8 +69,15 @@ void RenderAssessment(const KnowledgeBase& kb, const Assessment& assessment, std
   for (const RankedCause& ranked : assessment.causes) {
     if (shown == 5) break;
     const Cause& cause = kb.causes[static_cast<std::size_t>(ranked.cause)];
-    out << fmt::format("{}. {} - {}%\n", ++shown, cause.name,
-                       static_cast<int>(std::lround(ranked.probability * 100)));
+    if (ranked.flagged_by >= 0) {
+      out << fmt::format(
+          "{}. {} - a danger sign in your answers points to this; get it checked "
+          "as described above\n",
+          ++shown, cause.name);
+    } else {
+      out << fmt::format("{}. {} - {}%\n", ++shown, cause.name,
+                         static_cast<int>(std::lround(ranked.probability * 100)));
+    }
     out << "   " << cause.summary << "\n";
     if (shown <= 3) {
       const std::string model = ModelNote(cause);

@@ -285,13 +285,18 @@ json AssessmentJson(const KnowledgeBase& kb, const Assessment& assessment) {
                           {"likelihood_ratio", Round(item.likelihood_ratio, 100)},
                           {"sources", Sources(item.sources)}});
     }
-    causes.push_back({{"id", cause.id},
-                      {"name", cause.name},
-                      {"kind", cause.kind},
-                      {"probability", Round(ranked.probability, 1000)},
-                      {"summary", cause.summary},
-                      {"evidence", evidence},
-                      {"sources", Sources(cause.sources)}});
+    causes.push_back(
+        {{"id", cause.id},
+         {"name", cause.name},
+         {"kind", cause.kind},
+         {"probability", Round(ranked.probability, 1000)},
+         {"flagged_by",
+          ranked.flagged_by < 0
+              ? nlohmann::json(nullptr)
+              : nlohmann::json(kb.red_flags[static_cast<std::size_t>(ranked.flagged_by)].id)},
+         {"summary", cause.summary},
+         {"evidence", evidence},
+         {"sources", Sources(cause.sources)}});
   }
   json medication = json::array();
   for (const MedicationCaution* caution : assessment.medication_cautions) {

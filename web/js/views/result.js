@@ -71,9 +71,11 @@ export async function render() {
       h('p', { class: 'muted' }, 'Each cause is judged on its own: several can be true at once, so the numbers do not add up to 100%.'),
       result.causes.map((c) => h('article', { class: 'cause', 'data-cause': c.id },
         h('h3', {}, c.name),
-        h('div', { class: 'meter' },
-          h('meter', { min: 0, max: 1, value: c.probability, 'aria-label': `How likely: ${percent(c.probability)}` }),
-          h('span', {}, `${percent(c.probability)} likely`)),
+        c.flagged_by
+          ? h('p', { class: 'flagged' }, 'A danger sign in your answers points to this. Get it checked as described above.')
+          : h('div', { class: 'meter' },
+            h('meter', { min: 0, max: 1, value: c.probability, 'aria-label': `How likely: ${percent(c.probability)}` }),
+            h('span', {}, `${percent(c.probability)} likely`)),
         h('p', {}, c.summary),
         h('details', {}, h('summary', {}, 'Why we think so'),
           h('ul', { class: 'evidence' }, c.evidence.map((e) => h('li', { class: e.supports ? 'for' : 'against' },
