@@ -17,6 +17,10 @@ inline constexpr int kExportFormatVersion = 1;
 // Times are UTC (2026-01-05T08:00:00Z); stored JSON (answers, results, programmes) is nested.
 nlohmann::json ExportJson(const DataSet& data);
 
+// One record in the export's form (also what the HTTP API returns for it).
+nlohmann::json ExerciseLogJson(const ExerciseLog& log);
+nlohmann::json CheckInJson(const CheckIn& checkin);
+
 // Reads an export strictly: every field's type and range, times, unknown keys. The error names
 // the place ("checkins[3].pain_now: ..."). Nothing is written here; Store::Import writes.
 Result<DataSet> ParseExport(std::string_view text);

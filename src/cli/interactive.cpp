@@ -10,22 +10,10 @@
 #include "hipcoach/assessment.hpp"
 #include "hipcoach/interview.hpp"
 #include "render.hpp"
+#include "text.hpp"
 
 namespace hipcoach::cli {
 namespace {
-
-std::string Trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 void ShowQuestion(const Question& q, const NextStep& step, std::ostream& out) {
   out << fmt::format("\n[question {} of about {}]{}\n", step.asked + 1,

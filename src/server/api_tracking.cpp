@@ -68,39 +68,6 @@ json EscalationsJson(const KnowledgeBase& kb, const std::vector<Escalation>& lis
   return out;
 }
 
-json LogJson(const ExerciseLog& l) {
-  return {{"id", l.id},
-          {"at", Iso(l.at)},
-          {"session_id", l.session_id ? json(*l.session_id) : json(nullptr)},
-          {"exercise", l.exercise},
-          {"side", l.side},
-          {"sets", l.sets},
-          {"reps", l.reps},
-          {"hold_seconds", l.hold_seconds},
-          {"pain", l.pain},
-          {"effort", l.effort ? json(*l.effort) : json(nullptr)}};
-}
-
-json CheckInJson(const CheckIn& c) {
-  json regions = json::array();
-  for (const RegionPain& r : c.regions) {
-    regions.push_back({{"region", r.region}, {"side", r.side}, {"pain", r.pain}});
-  }
-  auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
-  return {{"id", c.id},
-          {"at", Iso(c.at)},
-          {"pain_now", c.pain_now},
-          {"pain_worst", opt(c.pain_worst)},
-          {"regions", regions},
-          {"slept_on_painful_side", opt(c.slept_on_painful_side)},
-          {"sitting_tolerance_minutes", opt(c.sitting_tolerance_minutes)},
-          {"running_km", opt(c.running_km)},
-          {"cycling_minutes", opt(c.cycling_minutes)},
-          {"sitting_hours", opt(c.sitting_hours)},
-          {"change", c.change},
-          {"danger_check", c.danger_check}};
-}
-
 }  // namespace
 
 json App::AfterNewData(Tracker& tracker) {
@@ -431,7 +398,7 @@ void App::ListLogs(const http::Request& req, const Caller& caller, const Params&
   WithStore(caller, [&](Store& store) {
     json list = json::array();
     for (const ExerciseLog& l : Must(store.ExerciseLogs(caller.profile.person_id, from, to))) {
-      list.push_back(LogJson(l));
+      list.push_back(tracking::ExerciseLogJson(l));
     }
     SendJson(res, {{"logs", list}});
   });
@@ -580,7 +547,7 @@ void App::ListCheckIns(const http::Request& req, const Caller& caller, const Par
   WithStore(caller, [&](Store& store) {
     json list = json::array();
     for (const CheckIn& c : Must(store.CheckIns(caller.profile.person_id, from, to))) {
-      list.push_back(CheckInJson(c));
+      list.push_back(tracking::CheckInJson(c));
     }
     SendJson(res, {{"checkins", list}});
   });

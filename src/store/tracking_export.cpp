@@ -128,6 +128,38 @@ void Row(std::string& out, std::initializer_list<std::string> fields) {
 
 }  // namespace
 
+json ExerciseLogJson(const ExerciseLog& l) {
+  return {{"id", l.id},
+          {"at", IsoUtc(l.at)},
+          {"session_id", Opt(l.session_id)},
+          {"exercise", l.exercise},
+          {"side", l.side},
+          {"sets", l.sets},
+          {"reps", l.reps},
+          {"hold_seconds", l.hold_seconds},
+          {"pain", l.pain},
+          {"effort", Opt(l.effort)}};
+}
+
+json CheckInJson(const CheckIn& c) {
+  json regions = json::array();
+  for (const auto& r : c.regions) {
+    regions.push_back({{"region", r.region}, {"side", r.side}, {"pain", r.pain}});
+  }
+  return {{"id", c.id},
+          {"at", IsoUtc(c.at)},
+          {"pain_now", c.pain_now},
+          {"pain_worst", Opt(c.pain_worst)},
+          {"regions", regions},
+          {"slept_on_painful_side", Opt(c.slept_on_painful_side)},
+          {"sitting_tolerance_minutes", Opt(c.sitting_tolerance_minutes)},
+          {"running_km", Opt(c.running_km)},
+          {"cycling_minutes", Opt(c.cycling_minutes)},
+          {"sitting_hours", Opt(c.sitting_hours)},
+          {"change", c.change},
+          {"danger_check", c.danger_check}};
+}
+
 json ExportJson(const DataSet& d) {
   json out;
   out["format"] = "hipcoach-export";
@@ -161,37 +193,9 @@ json ExportJson(const DataSet& d) {
                         {"state", ParsedOrText(s.state_json)}});
   }
   json& logs = out["exercise_logs"] = json::array();
-  for (const auto& l : d.exercise_logs) {
-    logs.push_back({{"id", l.id},
-                    {"at", IsoUtc(l.at)},
-                    {"session_id", Opt(l.session_id)},
-                    {"exercise", l.exercise},
-                    {"side", l.side},
-                    {"sets", l.sets},
-                    {"reps", l.reps},
-                    {"hold_seconds", l.hold_seconds},
-                    {"pain", l.pain},
-                    {"effort", Opt(l.effort)}});
-  }
+  for (const auto& l : d.exercise_logs) logs.push_back(ExerciseLogJson(l));
   json& checkins = out["checkins"] = json::array();
-  for (const auto& c : d.checkins) {
-    json regions = json::array();
-    for (const auto& r : c.regions) {
-      regions.push_back({{"region", r.region}, {"side", r.side}, {"pain", r.pain}});
-    }
-    checkins.push_back({{"id", c.id},
-                        {"at", IsoUtc(c.at)},
-                        {"pain_now", c.pain_now},
-                        {"pain_worst", Opt(c.pain_worst)},
-                        {"regions", regions},
-                        {"slept_on_painful_side", Opt(c.slept_on_painful_side)},
-                        {"sitting_tolerance_minutes", Opt(c.sitting_tolerance_minutes)},
-                        {"running_km", Opt(c.running_km)},
-                        {"cycling_minutes", Opt(c.cycling_minutes)},
-                        {"sitting_hours", Opt(c.sitting_hours)},
-                        {"change", c.change},
-                        {"danger_check", c.danger_check}});
-  }
+  for (const auto& c : d.checkins) checkins.push_back(CheckInJson(c));
   json& outcomes = out["outcomes"] = json::array();
   for (const auto& o : d.outcomes) {
     json items = json::array();
