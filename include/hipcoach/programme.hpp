@@ -72,11 +72,6 @@ struct ProgrammeInput {
 // No programme (nullopt) when the triage is urgent or emergency.
 std::optional<Programme> BuildProgramme(const KnowledgeBase& kb, const ProgrammeInput& input);
 
-// Whether an exercise is contraindicated for this person, and the first reason why.
-const Contraindication* FindContraindication(const KnowledgeBase& kb, const Exercise& exercise,
-                                             const std::vector<Tri>& findings,
-                                             const std::vector<double>& posteriors);
-
 // Medication cautions that apply (no doses: who should ask a pharmacist or doctor first).
 std::vector<const MedicationCaution*> ApplicableCautions(const KnowledgeBase& kb,
                                                          const std::vector<Tri>& findings);

@@ -65,6 +65,8 @@ struct ActivePlan {
   bool operator==(const ActivePlan&) const = default;
 };
 nlohmann::json PlanJson(const ActivePlan& plan);
+// One item of PlanJson's "items" (also the base of the HTTP API's plan items).
+nlohmann::json PrescriptionJson(const ActivePlan& plan, const Prescription& item);
 Result<ActivePlan> ParsePlan(const std::string& text);
 
 // The plan an assessment starts: the current phase's exercises with their doses.

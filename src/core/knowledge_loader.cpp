@@ -28,17 +28,6 @@ struct Builder {
   KnowledgeBase kb;
   std::vector<Diagnostic>& diagnostics;
   std::optional<int> required_facts;
-  // Where each cited item was written, so that unknown sources are reported in place.
-  struct Citing {
-    const Cited* item;
-    SourceLocation where;
-    std::string what;
-  };
-  std::vector<Citing> citing;
-
-  void Cite(const Cited& item, const SourceLocation& where, std::string what) {
-    citing.push_back(Citing{&item, where, std::move(what)});
-  }
   void Report(const SourceLocation& where, std::string message) {
     diagnostics.push_back(Diagnostic{where.file, where.line, where.column, std::move(message)});
   }
@@ -317,8 +306,7 @@ void ReadCauses(Builder& b, const TomlReader& r, const toml::table& root) {
   }
 }
 
-std::vector<Contraindication> ReadContraindications(Builder& b, const TomlReader& r,
-                                                    const toml::table& t) {
+std::vector<Contraindication> ReadContraindications(const TomlReader& r, const toml::table& t) {
   std::vector<Contraindication> out;
   for (const toml::table* c : r.Tables(t, "contraindication")) {
     r.CheckKeys(*c, "[[contraindication]]", {"when", "reason", "sources", "evidence"});
@@ -328,7 +316,6 @@ std::vector<Contraindication> ReadContraindications(Builder& b, const TomlReader
     item.reason = r.String(*c, "reason");
     out.push_back(std::move(item));
   }
-  (void)b;
   return out;
 }
 
@@ -390,7 +377,7 @@ void ReadExercises(Builder& b, const TomlReader& r, const toml::table& root) {
       e.doses.push_back(std::move(dose));
     }
     if (e.doses.empty()) r.Report(*t, fmt::format("exercise '{}' has no [[exercise.dose]]", e.id));
-    e.contraindications = ReadContraindications(b, r, *t);
+    e.contraindications = ReadContraindications(r, *t);
     b.kb.exercises.push_back(std::move(e));
   }
 }
@@ -411,7 +398,7 @@ void ReadSelfCare(Builder& b, const TomlReader& r, const toml::table& root) {
     s.min_gap_hours = r.Number(*t, "min_gap_hours").value_or(0);
     s.instructions = r.Strings(*t, "instructions", true);
     s.why = r.String(*t, "why");
-    s.contraindications = ReadContraindications(b, r, *t);
+    s.contraindications = ReadContraindications(r, *t);
     if (s.min_minutes > s.max_minutes && s.max_minutes > 0) {
       r.Report(*t, fmt::format("self-care '{}': min_minutes is above max_minutes", s.id));
     }
@@ -991,7 +978,7 @@ class Resolver {
 
 LoadOutcome LoadKnowledge(std::span<const KnowledgeFile> files) {
   LoadOutcome outcome;
-  Builder builder{KnowledgeBase{}, outcome.diagnostics, std::nullopt, {}};
+  Builder builder{KnowledgeBase{}, outcome.diagnostics, std::nullopt};
   for (const KnowledgeFile& file : files) ReadFile(builder, file);
   if (builder.kb.version.empty()) {
     outcome.diagnostics.push_back(

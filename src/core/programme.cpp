@@ -162,15 +162,6 @@ Quota QuotaFor(int minutes) {
 
 }  // namespace
 
-const Contraindication* FindContraindication(const KnowledgeBase& kb, const Exercise& exercise,
-                                             const std::vector<Tri>& findings,
-                                             const std::vector<double>& posteriors) {
-  FindingState state;
-  state.findings = findings;
-  state.unsure.assign(findings.size(), false);
-  return Context{kb, state, posteriors}.Contra(exercise.contraindications);
-}
-
 std::vector<const MedicationCaution*> ApplicableCautions(const KnowledgeBase& kb,
                                                          const std::vector<Tri>& findings) {
   std::vector<const MedicationCaution*> out;

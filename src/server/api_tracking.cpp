@@ -101,23 +101,15 @@ json App::ProgrammeJson(Store& store, Tracker& tracker, bool apply_rules) {
   json items = json::array();
   for (const Prescription& p : plan.items) {
     const Exercise* e = kb_.FindExercise(p.exercise);
-    items.push_back({{"exercise", p.exercise},
-                     {"name", e ? e->name : p.exercise},
-                     {"kind", e ? e->kind : ""},
-                     {"targets", e ? json(e->targets) : json::array()},
-                     {"instructions", e ? json(e->instructions) : json::array()},
-                     {"why", e ? e->why : ""},
-                     {"easier", e ? e->easier : ""},
-                     {"harder", e ? e->harder : ""},
-                     {"sets", p.sets},
-                     {"reps_min", p.reps_min},
-                     {"reps_max", p.reps_max},
-                     {"hold_seconds", p.hold_seconds},
-                     {"times_per_day", p.times_per_day},
-                     {"per_side", p.per_side},
-                     {"days", ToString(p.days)},
-                     {"load_steps", p.load_steps},
-                     {"since", tracking::LocalDate(plan.start_day + p.since_day)}});
+    json item = tracking::PrescriptionJson(plan, p);
+    item["name"] = e ? e->name : p.exercise;
+    item["kind"] = e ? e->kind : "";
+    item["targets"] = e ? json(e->targets) : json::array();
+    item["instructions"] = e ? json(e->instructions) : json::array();
+    item["why"] = e ? e->why : "";
+    item["easier"] = e ? e->easier : "";
+    item["harder"] = e ? e->harder : "";
+    items.push_back(std::move(item));
   }
   json days = json::array();
   for (int day = today; day < today + 7; ++day) {

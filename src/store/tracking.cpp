@@ -167,21 +167,23 @@ std::optional<TimeSeconds> ParseTime(const std::string& text) {
   return LocalTime(DaysFromCivil(y, mo, d), has_time ? h : 12, mi) + s;
 }
 
+json PrescriptionJson(const ActivePlan& plan, const Prescription& p) {
+  return {{"exercise", p.exercise},
+          {"phase", p.phase},
+          {"sets", p.sets},
+          {"reps_min", p.reps_min},
+          {"reps_max", p.reps_max},
+          {"hold_seconds", p.hold_seconds},
+          {"times_per_day", p.times_per_day},
+          {"per_side", p.per_side},
+          {"days", ToString(p.days)},
+          {"load_steps", p.load_steps},
+          {"since", LocalDate(plan.start_day + p.since_day)}};
+}
+
 json PlanJson(const ActivePlan& plan) {
   json items = json::array();
-  for (const Prescription& p : plan.items) {
-    items.push_back({{"exercise", p.exercise},
-                     {"phase", p.phase},
-                     {"sets", p.sets},
-                     {"reps_min", p.reps_min},
-                     {"reps_max", p.reps_max},
-                     {"hold_seconds", p.hold_seconds},
-                     {"times_per_day", p.times_per_day},
-                     {"per_side", p.per_side},
-                     {"days", ToString(p.days)},
-                     {"load_steps", p.load_steps},
-                     {"since", LocalDate(plan.start_day + p.since_day)}});
-  }
+  for (const Prescription& p : plan.items) items.push_back(PrescriptionJson(plan, p));
   return {{"start", LocalDate(plan.start_day)},
           {"phase", plan.phase},
           {"painful_side", plan.painful_side},
