@@ -23,4 +23,13 @@ std::vector<KnowledgeFile> EmbeddedKnowledgeFiles();
 // the directory.
 LoadOutcome LoadKnowledgeFrom(const std::string& dir);
 
+// Where the secret key of the FHIR export's pseudonym lives (docs/fhir.md): beside a SQLite
+// database file ("<db>.fhir-key"); for a database given as a URL, "fhir-pseudonym.key" in the
+// directory of `default_db_path`.
+std::string PseudonymKeyPath(const std::string& db_path, const std::string& default_db_path);
+
+// The key in `path` (64 hex digits); created with 32 random bytes (mode 0600) when the file does
+// not exist yet. Safe when several processes or threads do it at once.
+Result<std::string> LoadOrCreatePseudonymKey(const std::string& path);
+
 }  // namespace hipcoach::app

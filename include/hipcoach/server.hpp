@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hipcoach/knowledge.hpp"
 #include "hipcoach/status.hpp"
@@ -16,17 +17,23 @@ namespace hipcoach::server {
 
 struct Options {
   std::string host = "127.0.0.1";
-  int port = 8080;      // 0: any free port
-  std::string db_path;  // empty: DefaultDatabasePath()
+  int port = 8080;  // 0: any free port
+  std::string db_path;
   bool multi_user = false;
   bool secure_cookies = false;  // set when a TLS proxy (nginx) is in front
-  std::string assets_dir;       // serve web/ from this directory instead of the built-in copy
+  // Reverse proxies (nginx) that forward the requests, by address. Requests from them carry the
+  // client's address in X-Real-IP (used for sign-in throttling); and the Host header is the
+  // public name the proxy has checked, so the loopback-name check is left to the proxy.
+  std::vector<std::string> trusted_proxies;
+  // The database: a SQLite file path (empty: DefaultDatabasePath()) or a postgresql:// URL.
+  std::string assets_dir;  // serve web/ from this directory instead of the built-in copy
   // HTTP limits (engineering.md: each keep-alive connection holds a worker thread).
   int threads = 128;
   int keep_alive_max_count = 100;
   int keep_alive_timeout_seconds = 5;
   int read_timeout_seconds = 5;
   int max_concurrent_hashes = 2;     // Argon2id costs 64 MiB per hash
+  int db_pool_size = 16;             // PostgreSQL connections per pool, at most
   tracking::Clock* clock = nullptr;  // default: the system clock (HIPCOACH_NOW fixes it)
 };
 

@@ -1,14 +1,20 @@
 // Storage for tracking: the local profile, assessments, programme versions, sessions, exercise
-// logs, check-ins, outcome measures and events. `Store` is the interface; OpenSqliteStore() gives
-// the embedded SQLite implementation. A second implementation (PostgreSQL) must pass the same test
-// suite (tests/store/store_suite.hpp), which is written against this interface only.
+// logs, check-ins, outcome measures and events. `Store` is the interface with two
+// implementations: OpenSqliteStore() (embedded, one file) and OpenPostgresStore() (a PostgreSQL
+// server, shared by several processes). Both pass the same test suite
+// (tests/store/store_suite.hpp), which is written against this interface only.
 //
 // Contracts every implementation keeps:
 // - every write is one transaction: it is all there when the call returns, or nothing changed;
 // - a write whose values are out of range (ValidateRecord) fails with kInvalidInput and changes
 //   nothing;
 // - a write is durable on disk when the call returns (it survives a crash of the process);
-// - every row carries a person_id; today there is one local profile (no account).
+// - every row carries a person_id; the local profile (personal mode) is person 1, the accounts
+//   of the multi-user web app have person ids of their own.
+//
+// Threads: a SQLite store is used by one thread at a time (the caller locks). A PostgreSQL store
+// may be used by many threads at once without a lock; Transaction() pins one connection to the
+// calling thread for the body, so the body's writes (on that thread) share its transaction.
 #pragma once
 
 #include <cstdint>
@@ -163,7 +169,8 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // The local profile, created on first use.
+  // The local profile, created on first use: person 1. (SQLite returns the profile with the lowest
+  // id, which differs only after a file of another person was imported into an empty database.)
   virtual Result<Profile> LocalProfile() = 0;
 
   // Writes return the row id: a new one when the record's id is 0; a positive id is kept (import
@@ -197,6 +204,10 @@ class Store {
   // (changing nothing) when the store already holds data for that person, unless `replace`, which
   // deletes that person's data first in the same transaction.
   virtual Result<void> Import(const DataSet& data, bool replace) = 0;
+
+  // Deletes everything stored for `person`, their profile row included, in one transaction.
+  // Other people's data is untouched. Deleting a person with nothing stored succeeds.
+  virtual Result<void> DeletePerson(RowId person) = 0;
 };
 
 struct SqliteOptions {
@@ -219,5 +230,32 @@ Result<int> SqliteSchemaVersion(const std::string& path);
 
 // $XDG_DATA_HOME/hipcoach/hipcoach.db, or ~/.local/share/hipcoach/hipcoach.db.
 std::string DefaultDatabasePath();
+
+struct PostgresOptions {
+  // Connections open at most at once; threads wait for a free one beyond that.
+  int pool_size = 8;
+  // Migrate to this schema version (tests build older databases); 0 means the latest.
+  int schema_version = 0;
+};
+
+// The latest PostgreSQL schema version.
+inline constexpr int kPostgresSchemaVersion = 2;
+
+// Connects to PostgreSQL (`url`: postgresql://user@host/db?... or a libpq "key=value" string) and
+// migrates the database to the latest schema, under an advisory lock so that servers starting
+// together do not race. Row-level security keeps every person's rows apart even if a query
+// forgot its WHERE; it only holds when the role is not a superuser (docs/postgresql.md). Error
+// messages never show a password from the URL.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
+                                                 const PostgresOptions& options = {});
+
+// The schema version of the PostgreSQL database at `url` (0 when it has no hipcoach tables).
+Result<int> PostgresSchemaVersion(const std::string& url);
+
+// true when `location` is a PostgreSQL URL (postgresql:// or postgres://).
+bool IsPostgresUrl(const std::string& location);
+
+// Opens PostgreSQL when `location` is a PostgreSQL URL, otherwise the SQLite file at that path.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& location);
 
 }  // namespace hipcoach

@@ -28,13 +28,18 @@ int AssessFromFile(const KnowledgeBase& kb, const std::string& path, bool json, 
     err << "hipcoach: " << answers.error().message << "\n";
     return kExitBadInput;
   }
-  const Assessment assessment = Assess(kb, *answers);
+  return AssessAndShow(kb, *answers, json, out, on_result);
+}
+
+int AssessAndShow(const KnowledgeBase& kb, const Answers& answers, bool json, std::ostream& out,
+                  const AssessmentSink& on_result) {
+  const Assessment assessment = Assess(kb, answers);
   if (json) {
     out << AssessmentJson(kb, assessment).dump(2) << "\n";
   } else {
     RenderAssessment(kb, assessment, out);
   }
-  if (on_result) on_result(*answers, assessment);
+  if (on_result) on_result(answers, assessment);
   return kExitOk;
 }
 

@@ -22,6 +22,10 @@ int AssessInteractive(const KnowledgeBase& kb, std::istream& in, std::ostream& o
                       const AssessmentSink& on_result = {});
 int AssessFromFile(const KnowledgeBase& kb, const std::string& path, bool json, std::ostream& out,
                    std::ostream& err, const AssessmentSink& on_result = {});
+// Assesses answers that came from a file, prints the result (JSON or text), hands it to
+// `on_result`; the end of AssessFromFile and of `assess --fhir`.
+int AssessAndShow(const KnowledgeBase& kb, const Answers& answers, bool json, std::ostream& out,
+                  const AssessmentSink& on_result);
 int InterviewJsonl(const KnowledgeBase& kb, std::istream& in, std::ostream& out, std::ostream& err);
 int Questions(const KnowledgeBase& kb, bool json, std::ostream& out);
 int Explain(const KnowledgeBase& kb, const std::string& id, std::ostream& out, std::ostream& err);

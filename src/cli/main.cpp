@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "fhir_commands.hpp"
 #include "hipcoach/app.hpp"
 #include "hipcoach/server.hpp"
 #include "tracking_commands.hpp"
@@ -50,6 +51,12 @@ int Run(int argc, char** argv) {
   assess->add_option("--answers", answers_file, "Read answers from a JSON file instead of asking")
       ->type_name("FILE");
   assess->add_flag("--json", assess_json, "Print the result as one JSON document");
+  std::string fhir_file;
+  assess
+      ->add_option("--fhir", fhir_file,
+                   "Read the answers from a FHIR QuestionnaireResponse (JSON, docs/fhir.md)")
+      ->type_name("FILE")
+      ->excludes("--answers");
   bool assess_no_save = false;
   bool assess_save = false;
   assess->add_flag("--no-save", assess_no_save, "Do not save the result to your diary");
@@ -61,8 +68,10 @@ int Run(int argc, char** argv) {
   auto add_db = [&db_path](CLI::App* command) {
     command
         ->add_option("--db", db_path,
-                     "The database file (default: $XDG_DATA_HOME/hipcoach/hipcoach.db)")
-        ->type_name("PATH");
+                     "The database: an SQLite file (default: "
+                     "$XDG_DATA_HOME/hipcoach/hipcoach.db) or a PostgreSQL URL "
+                     "postgresql://USER@HOST/DB (docs/postgresql.md)")
+        ->type_name("PATH|URL");
   };
   add_db(assess);
   auto* checkin =
@@ -106,6 +115,9 @@ int Run(int argc, char** argv) {
       ->type_name("FILE");
   export_cmd->add_option("--csv", export_csv, "Write the logs as CSV files into DIR")
       ->type_name("DIR");
+  bool export_fhir = false;
+  export_cmd->add_flag("--fhir", export_fhir, "As a FHIR R4 Bundle (docs/fhir.md)")
+      ->excludes("--csv");
   add_db(export_cmd);
   auto* import_cmd = app.add_subcommand("import", "Import an export (all or nothing)");
   std::string import_file;
@@ -140,6 +152,8 @@ int Run(int argc, char** argv) {
   auto* questions = app.add_subcommand("questions", "List every question");
   bool questions_json = false;
   questions->add_flag("--json", questions_json, "As JSON");
+  bool questions_fhir = false;
+  questions->add_flag("--fhir", questions_fhir, "As a FHIR R4 Questionnaire")->excludes("--json");
 
   auto* explain = app.add_subcommand("explain", "Explain a cause, exercise, red flag or topic");
   std::string explain_id;
@@ -164,6 +178,11 @@ int Run(int argc, char** argv) {
                   "Accounts for several people (default: one local person, no account)");
   serve->add_flag("--secure-cookies", serve_options.secure_cookies,
                   "Mark cookies Secure (when a TLS proxy such as nginx is in front)");
+  serve
+      ->add_option("--trusted-proxy", serve_options.trusted_proxies,
+                   "Address of a reverse proxy in front (repeatable): its X-Real-IP header "
+                   "names the client (docs/deploy.md)")
+      ->type_name("ADDR");
   serve
       ->add_option("--threads", serve_options.threads,
                    "Worker threads (default 128; each open connection holds one)")
@@ -200,6 +219,14 @@ int Run(int argc, char** argv) {
   const bool tracking_command = checkin->parsed() || session->parsed() || log->parsed() ||
                                 plan->parsed() || progress->parsed() || export_cmd->parsed() ||
                                 import_cmd->parsed() || calendar->parsed() || report->parsed();
+  if (export_cmd->parsed() && export_fhir) {
+    auto knowledge = Knowledge(knowledge_dir);
+    if (!knowledge) return kExitFailure;
+    auto store = hipcoach::cli::OpenTrackingStore(db_path, std::cerr);
+    if (!store) return kExitFailure;
+    return hipcoach::cli::ExportFhir(*knowledge, *store, db_path, export_output, std::cout,
+                                     std::cerr);
+  }
   if (export_cmd->parsed() || import_cmd->parsed()) {
     auto store = hipcoach::cli::OpenTrackingStore(db_path, std::cerr);
     if (!store) return kExitFailure;
@@ -263,7 +290,8 @@ int Run(int argc, char** argv) {
   if (assess->parsed()) {
     // Saved at the end, unless --no-save; --answers FILE --json only with --save (so that other
     // programs calling it do not write to a diary by surprise).
-    const bool save = !assess_no_save && (assess_save || !(assess_json && !answers_file.empty()));
+    const bool from_file = !answers_file.empty() || !fhir_file.empty();
+    const bool save = !assess_no_save && (assess_save || !(assess_json && from_file));
     std::unique_ptr<hipcoach::Store> store;
     hipcoach::cli::AssessmentSink sink;
     if (save) {
@@ -274,6 +302,10 @@ int Run(int argc, char** argv) {
                                         assess_json ? std::cerr : std::cout);
         }
       };
+    }
+    if (!fhir_file.empty()) {
+      return hipcoach::cli::AssessFromFhir(*knowledge, fhir_file, assess_json, std::cout, std::cerr,
+                                           sink);
     }
     if (!answers_file.empty()) {
       return hipcoach::cli::AssessFromFile(*knowledge, answers_file, assess_json, std::cout,
@@ -288,6 +320,9 @@ int Run(int argc, char** argv) {
   }
   if (interview->parsed()) {
     return hipcoach::cli::InterviewJsonl(*knowledge, std::cin, std::cout, std::cerr);
+  }
+  if (questions->parsed() && questions_fhir) {
+    return hipcoach::cli::QuestionnaireFhir(*knowledge, std::cout);
   }
   if (questions->parsed()) return hipcoach::cli::Questions(*knowledge, questions_json, std::cout);
   return hipcoach::cli::Explain(*knowledge, explain_id, std::cout, std::cerr);

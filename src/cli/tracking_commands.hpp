@@ -4,6 +4,7 @@
 
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,15 @@ int Calendar(const KnowledgeBase& kb, Store& store, tracking::Clock& clock,
              std::ostream& err);
 int Report(const KnowledgeBase& kb, Store& store, tracking::Clock& clock, const std::string& output,
            std::ostream& out, std::ostream& err);
+
+// Writes `text` to `path` through a temporary file, so a failure never leaves half a file.
+bool WriteFile(const std::string& path, const std::string& text, std::ostream& err);
+// Everything stored for the local profile; nullopt after printing the error.
+std::optional<DataSet> LocalData(Store& store, std::ostream& err);
+// Writes `text` to stdout (`output` empty or "-") or to the file `output`, saying so ("Wrote
+// `what` to FILE").
+int Emit(const std::string& output, const std::string& text, const std::string& what,
+         std::ostream& out, std::ostream& err);
 
 // After `hipcoach assess`: stores the assessment and its programme.
 int SaveAssessment(const KnowledgeBase& kb, Store& store, tracking::Clock& clock,

@@ -12,7 +12,7 @@ namespace hipcoach::cli {
 
 std::unique_ptr<Store> OpenTrackingStore(const std::string& db_path, std::ostream& err) {
   const std::string path = db_path.empty() ? DefaultDatabasePath() : db_path;
-  auto store = OpenSqliteStore(path);
+  auto store = OpenStore(path);  // a postgresql:// URL or an SQLite file
   if (!store) {
     err << "hipcoach: " << store.error().message << "\n";
     return nullptr;

@@ -19,6 +19,8 @@ using tracking::Tracker;
 
 const char* kDayNames[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
 
+}  // namespace
+
 // Writes `text` to `path` through a temporary file, so a failure never leaves half a file.
 bool WriteFile(const std::string& path, const std::string& text, std::ostream& err) {
   const std::string temp = path + ".tmp";
@@ -49,6 +51,8 @@ int Emit(const std::string& output, const std::string& text, const std::string& 
   out << fmt::format("Wrote {} to {}\n", what, output);
   return kExitOk;
 }
+
+namespace {
 
 std::optional<tracking::State> NeedPlan(Tracker& tracker, std::ostream& err) {
   auto state = tracker.Load();
@@ -132,18 +136,24 @@ int Progress(const KnowledgeBase& kb, Store& store, Clock& clock, std::ostream& 
   return kExitOk;
 }
 
-int Export(Store& store, const std::string& output, const std::string& csv_dir, std::ostream& out,
-           std::ostream& err) {
+std::optional<DataSet> LocalData(Store& store, std::ostream& err) {
   auto person = tracking::PersonId(store);
   if (!person) {
     err << "hipcoach: " << person.error().message << "\n";
-    return kExitFailure;
+    return std::nullopt;
   }
   auto data = store.Export(*person);
   if (!data) {
     err << "hipcoach: " << data.error().message << "\n";
-    return kExitFailure;
+    return std::nullopt;
   }
+  return std::move(*data);
+}
+
+int Export(Store& store, const std::string& output, const std::string& csv_dir, std::ostream& out,
+           std::ostream& err) {
+  const auto data = LocalData(store, err);
+  if (!data) return kExitFailure;
   if (!csv_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(csv_dir, ec);

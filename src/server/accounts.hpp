@@ -1,6 +1,8 @@
-// Accounts, login sessions and clinician links for the multi-user web app (`hipcoach serve
-// --multi-user`). The Store interface has no accounts, so they live here, in tables of their own
-// (prefixed web_) in the same SQLite file. Secrets are never stored: session tokens and share
+// Accounts, login sessions, clinician links and sign-in throttling for the multi-user web app
+// (`hipcoach serve --multi-user`). The Store interface has no accounts, so they live here, in
+// tables of their own (prefixed web_) in the same database as the Store (the SQLite file, or the
+// PostgreSQL database). Nothing of this is kept in a server's memory, so several servers can share
+// one PostgreSQL database. Secrets are never stored: session tokens and share
 // codes are kept as SHA-256 hashes, passwords as Argon2id strings (libsodium).
 #pragma once
 
@@ -82,13 +84,27 @@ class Accounts {
   virtual Result<void> RevokeLink(RowId link_id, RowId person_account, TimeSeconds now) = 0;
   virtual Result<RowId> AddChange(const ClinicianChange& change) = 0;
   virtual Result<std::vector<ClinicianChange>> Changes(RowId person_account) = 0;
+
+  // Throttling of sign-in, registration and share-code attempts. The failures live in the
+  // database, so every server process sharing it sees the same count. `key` names what is
+  // throttled (already hashed by the caller when it holds an address or a name).
+  virtual Result<void> AddFailure(const std::string& key, TimeSeconds at) = 0;
+  // Failures for `key` at or after `since`; older ones of every key are removed on the way.
+  virtual Result<int> CountFailures(const std::string& key, TimeSeconds since) = 0;
+  virtual Result<void> ClearFailures(const std::string& key) = 0;
+
+  // A secret every server on this database shares, such as the key behind the FHIR pseudonym
+  // (docs/fhir.md): the stored one, or `candidate` stored first if there is none yet (when two
+  // servers race, both get the one stored first).
+  virtual Result<std::string> SharedSecret(const std::string& name,
+                                           const std::string& candidate) = 0;
 };
 
 // The tables in the SQLite database at `path` (created if missing). Thread-safe.
 Result<std::unique_ptr<Accounts>> OpenSqliteAccounts(const std::string& path);
 
-// Removes a person's profile row after the Store has deleted their data (Store has no call for
-// it yet). Only used when an account is deleted.
-Result<void> DeleteProfileRow(const std::string& path, RowId person_id);
+// The tables in the PostgreSQL database at `url` (created if missing, under an advisory lock),
+// used through a pool of `pool_size` connections. Thread-safe; several processes may share them.
+Result<std::unique_ptr<Accounts>> OpenPostgresAccounts(const std::string& url, int pool_size);
 
 }  // namespace hipcoach::server

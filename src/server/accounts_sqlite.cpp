@@ -42,6 +42,14 @@ CREATE TABLE IF NOT EXISTS web_clinician_change(
   at INTEGER NOT NULL,
   why TEXT NOT NULL,
   details_json TEXT NOT NULL DEFAULT '{}');
+CREATE TABLE IF NOT EXISTS web_failure(
+  key TEXT NOT NULL,
+  at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS web_failure_key ON web_failure(key, at);
+CREATE INDEX IF NOT EXISTS web_failure_at ON web_failure(at);
+CREATE TABLE IF NOT EXISTS web_secret(
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL);
 )sql";
 
 // Person ids of accounts start here, well clear of the local profile (person 1).
@@ -304,6 +312,50 @@ class SqliteAccounts final : public Accounts {
     return out;
   }
 
+  Result<void> AddFailure(const std::string& key, TimeSeconds at) override {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, "INSERT INTO web_failure(key, at) VALUES (?1, ?2)");
+    if (!s.ok()) return tl::unexpected(DbError(db_, "add failure"));
+    s.Bind(1, key).Bind(2, at);
+    if (s.Step() != 0) return tl::unexpected(DbError(db_, "add failure"));
+    return {};
+  }
+
+  Result<int> CountFailures(const std::string& key, TimeSeconds since) override {
+    std::lock_guard lock(mu_);
+    Stmt purge(db_, "DELETE FROM web_failure WHERE at < ?1");
+    if (!purge.ok()) return tl::unexpected(DbError(db_, "purge failures"));
+    purge.Bind(1, since);
+    if (purge.Step() != 0) return tl::unexpected(DbError(db_, "purge failures"));
+    Stmt s(db_, "SELECT count(*) FROM web_failure WHERE key = ?1 AND at >= ?2");
+    if (!s.ok()) return tl::unexpected(DbError(db_, "count failures"));
+    s.Bind(1, key).Bind(2, since);
+    if (s.Step() != 1) return tl::unexpected(DbError(db_, "count failures"));
+    return static_cast<int>(s.Int(0));
+  }
+
+  Result<void> ClearFailures(const std::string& key) override {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, "DELETE FROM web_failure WHERE key = ?1");
+    if (!s.ok()) return tl::unexpected(DbError(db_, "clear failures"));
+    s.Bind(1, key);
+    if (s.Step() != 0) return tl::unexpected(DbError(db_, "clear failures"));
+    return {};
+  }
+
+  Result<std::string> SharedSecret(const std::string& name, const std::string& candidate) override {
+    std::lock_guard lock(mu_);
+    Stmt insert(db_, "INSERT OR IGNORE INTO web_secret(name, value) VALUES (?1, ?2)");
+    if (!insert.ok()) return tl::unexpected(DbError(db_, "store secret"));
+    insert.Bind(1, name).Bind(2, candidate);
+    if (insert.Step() != 0) return tl::unexpected(DbError(db_, "store secret"));
+    Stmt s(db_, "SELECT value FROM web_secret WHERE name = ?1");
+    if (!s.ok()) return tl::unexpected(DbError(db_, "read secret"));
+    s.Bind(1, name);
+    if (s.Step() != 1) return tl::unexpected(DbError(db_, "read secret"));
+    return s.Text(0);
+  }
+
  private:
   template <typename T>
   Result<T> Rollback(std::string_view what) {
@@ -359,23 +411,6 @@ Result<std::unique_ptr<Accounts>> OpenSqliteAccounts(const std::string& path) {
   auto accounts = std::make_unique<SqliteAccounts>(*db);
   if (auto ok = accounts->Init(); !ok) return tl::unexpected(ok.error());
   return std::unique_ptr<Accounts>(std::move(accounts));
-}
-
-Result<void> DeleteProfileRow(const std::string& path, RowId person_id) {
-  auto db = OpenDb(path);
-  if (!db) return tl::unexpected(db.error());
-  Result<void> result;
-  {
-    Stmt s(*db, "DELETE FROM profile WHERE person_id = ?1");
-    if (!s.ok()) {
-      result = tl::unexpected(DbError(*db, "delete profile"));
-    } else {
-      s.Bind(1, person_id);
-      if (s.Step() != 0) result = tl::unexpected(DbError(*db, "delete profile"));
-    }
-  }
-  sqlite3_close(*db);
-  return result;
 }
 
 }  // namespace hipcoach::server

@@ -16,7 +16,7 @@ using tracking::Tracker;
 constexpr TimeSeconds kSessionSeconds = 14 * 24 * 3600;
 constexpr TimeSeconds kShareCodeSeconds = 7 * 24 * 3600;
 constexpr TimeSeconds kRateWindowSeconds = 15 * 60;
-constexpr std::size_t kRateMaxFailures = 5;
+constexpr int kRateMaxFailures = 5;
 
 void NeedMultiUser(const Options& options) {
   if (!options.multi_user) {
@@ -58,15 +58,6 @@ json LinkJson(const ClinicianLink& l) {
           {"person", l.person_name},
           {"created_at", tracking::IsoUtc(l.created_at)},
           {"revoked_at", l.revoked_at ? json(tracking::IsoUtc(*l.revoked_at)) : json(nullptr)}};
-}
-
-template <typename T>
-T Must(Result<T> result) {
-  if (!result) throw ErrorFrom(result.error());
-  return std::move(*result);
-}
-void Must(Result<void> result) {
-  if (!result) throw ErrorFrom(result.error());
 }
 
 // A share code: 12 characters from an alphabet without look-alikes, shown as XXXX-XXXX-XXXX.
@@ -127,26 +118,18 @@ bool App::VerifyPassword(const std::string& hash, const std::string& password) {
   return ok;
 }
 
+// Throttling keys are hashed: the database holds no addresses or typed names in the clear.
 bool App::RateAllowed(const std::string& key) {
-  std::lock_guard lock(rate_mu_);
-  auto it = attempts_.find(key);
-  if (it == attempts_.end()) return true;
-  const TimeSeconds now = clock_.Now();
-  auto& failures = it->second.failures;
-  std::erase_if(failures, [&](TimeSeconds t) { return t + kRateWindowSeconds < now; });
-  return failures.size() < kRateMaxFailures;
+  const int failures =
+      Must(accounts_->CountFailures(Sha256Hex(key), clock_.Now() - kRateWindowSeconds));
+  return failures < kRateMaxFailures;
 }
 
 void App::RateFailure(const std::string& key) {
-  std::lock_guard lock(rate_mu_);
-  if (attempts_.size() > 100000) attempts_.clear();  // bounded memory under a flood
-  attempts_[key].failures.push_back(clock_.Now());
+  Must(accounts_->AddFailure(Sha256Hex(key), clock_.Now()));
 }
 
-void App::RateReset(const std::string& key) {
-  std::lock_guard lock(rate_mu_);
-  attempts_.erase(key);
-}
+void App::RateReset(const std::string& key) { Must(accounts_->ClearFailures(Sha256Hex(key))); }
 
 void App::StartSessionCookie(const Account& account, http::Response& res, json& body) {
   const std::string token = RandomHex(32);
@@ -170,7 +153,7 @@ void App::Register(const http::Request& req, const Caller&, const Params&, http:
   if (role != "person" && role != "clinician") {
     Throw(400, "invalid_field", "'role' must be person or clinician.");
   }
-  const std::string rate_key = "register:" + req.remote_addr;
+  const std::string rate_key = "register:" + ClientAddress(req);
   if (!RateAllowed(rate_key)) {
     Throw(429, "too_many", "Too many new accounts from here. Please wait 15 minutes.");
   }
@@ -178,7 +161,7 @@ void App::Register(const http::Request& req, const Caller&, const Params&, http:
   const std::string hash = HashPassword(password);
   Account account;
   {
-    std::lock_guard lock(store_mu_);
+    auto lock = LockStore();
     account = Must(accounts_->CreateAccount(username, hash, role, clock_.Now()));
     DataSet empty;
     empty.profile = Profile{account.person_id, "", account.created_at};
@@ -199,7 +182,7 @@ void App::Login(const http::Request& req, const Caller&, const Params&, http::Re
   const std::string username = ReqString(body, "username", 40);
   const std::string password = ReqString(body, "password", 256);
   const std::string user_key = "login-user:" + username;
-  const std::string addr_key = "login-addr:" + req.remote_addr;
+  const std::string addr_key = "login-addr:" + ClientAddress(req);
   if (!RateAllowed(user_key) || !RateAllowed(addr_key)) {
     Throw(429, "too_many", "Too many attempts to sign in. Please wait 15 minutes and try again.");
   }
@@ -247,14 +230,10 @@ void App::DeleteAccount(const http::Request& req, const Caller& caller, const Pa
     Throw(401, "wrong_password", "That password is not right; nothing was deleted.");
   }
   {
-    std::lock_guard lock(store_mu_);
-    // The person's data first (Import with replace deletes it all), then the profile row, then
-    // the account with its sessions, codes and links.
-    DataSet empty;
-    empty.profile = caller.profile;
-    Must(store_.Import(empty, true));
-    const std::string db = options_.db_path.empty() ? DefaultDatabasePath() : options_.db_path;
-    Must(DeleteProfileRow(db, caller.profile.person_id));
+    auto lock = LockStore();
+    // The person's data with their profile first, then the account with its sessions, codes and
+    // links.
+    Must(store_.DeletePerson(caller.profile.person_id));
     Must(accounts_->DeleteAccount(caller.account->id));
   }
   res.SetHeader("Set-Cookie", CookieHeader("", 0, options_.secure_cookies));

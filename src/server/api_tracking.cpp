@@ -22,15 +22,6 @@ constexpr TimeSeconds kNone = std::numeric_limits<TimeSeconds>::min();
 const char* const kDayNames[] = {"Thursday", "Friday",  "Saturday", "Sunday",
                                  "Monday",   "Tuesday", "Wednesday"};  // day 0 = 1970-01-01
 
-template <typename T>
-T Must(Result<T> result) {
-  if (!result) throw ErrorFrom(result.error());
-  return std::move(*result);
-}
-void Must(Result<void> result) {
-  if (!result) throw ErrorFrom(result.error());
-}
-
 tracking::State NeedPlan(Tracker& tracker) {
   tracking::State state = Must(tracker.Load());
   if (!state.plan) {

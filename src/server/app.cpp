@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -209,11 +210,12 @@ constexpr const char* kCsp =
 // ---------------------------------------------------------------------------------------------
 // App
 
-App::App(const KnowledgeBase& kb, const Options& options, Store& store,
+App::App(const KnowledgeBase& kb, const Options& options, Store& store, bool store_is_concurrent,
          std::unique_ptr<Accounts> accounts, tracking::Clock& clock)
     : kb_(kb),
       options_(options),
       store_(store),
+      store_is_concurrent_(store_is_concurrent),
       accounts_(std::move(accounts)),
       clock_(clock),
       local_csrf_(RandomHex(24)) {
@@ -259,6 +261,10 @@ void App::AddRoutes() {
   Add("POST", "/api/v1/import", Access::kPerson, HC_ROUTE(Import));
   Add("GET", "/api/v1/calendar.ics", Access::kPerson, HC_ROUTE(Calendar));
   Add("GET", "/api/v1/changes", Access::kPerson, HC_ROUTE(Changes));
+  Add("GET", "/api/v1/fhir/Bundle", Access::kPerson, HC_ROUTE(FhirBundle));
+  Add("GET", "/api/v1/fhir/Questionnaire", Access::kPublic, HC_ROUTE(FhirQuestionnaire));
+  Add("POST", "/api/v1/fhir/QuestionnaireResponse", Access::kPerson,
+      HC_ROUTE(FhirQuestionnaireResponse));
 
   Add("POST", "/api/v1/account/register", Access::kPublic, HC_ROUTE(Register));
   Add("POST", "/api/v1/account/login", Access::kPublic, HC_ROUTE(Login));
@@ -276,8 +282,9 @@ void App::AddRoutes() {
 #undef HC_ROUTE
 
 bool App::HostAllowed(const http::Request& req) const {
-  // Against DNS rebinding: a server bound to loopback answers only to loopback names.
-  if (!IsLoopback(options_.host)) return true;
+  // Against DNS rebinding: a server bound to loopback answers only to loopback names (unless a
+  // proxy in front has checked the name already).
+  if (!IsLoopback(options_.host) || !options_.trusted_proxies.empty()) return true;
   std::string host = req.Header("host");
   if (host.empty()) return true;  // HTTP/1.0 clients
   if (host.front() == '[') {
@@ -287,6 +294,15 @@ bool App::HostAllowed(const http::Request& req) const {
     host = host.substr(0, colon);
   }
   return IsLoopback(host);
+}
+
+std::string App::ClientAddress(const http::Request& req) const {
+  const auto& proxies = options_.trusted_proxies;
+  if (std::find(proxies.begin(), proxies.end(), req.remote_addr) != proxies.end()) {
+    const std::string forwarded = req.Header("x-real-ip");
+    if (!forwarded.empty()) return forwarded;
+  }
+  return req.remote_addr;
 }
 
 std::optional<Caller> App::Authenticate(const http::Request& req) {
@@ -365,7 +381,9 @@ void App::Handle(const http::Request& req, http::Response& res) {
           Throw(403, "cross_site", "Requests from other sites are not accepted.");
         }
       }
-      if (!req.body.empty() && req.Header("content-type").rfind("application/json", 0) != 0) {
+      const std::string content_type = req.Header("content-type");
+      if (!req.body.empty() && content_type.rfind("application/json", 0) != 0 &&
+          content_type.rfind("application/fhir+json", 0) != 0) {
         Throw(415, "unsupported_media_type", "Send JSON with Content-Type: application/json.");
       }
     }
@@ -441,8 +459,13 @@ std::unique_ptr<Store> App::ScopedFor(const Profile& profile) {
                          options_.multi_user ? IdPolicy::kRenumber : IdPolicy::kKeep);
 }
 
+std::unique_lock<std::mutex> App::LockStore() {
+  if (store_is_concurrent_) return {};
+  return std::unique_lock(store_mu_);
+}
+
 void App::WithStore(const Caller& caller, const std::function<void(Store&)>& body) {
-  std::lock_guard lock(store_mu_);
+  auto lock = LockStore();
   std::unique_ptr<Store> scoped = ScopedFor(caller.profile);
   body(*scoped);
 }
@@ -494,12 +517,16 @@ Result<std::unique_ptr<Instance>> Start(const KnowledgeBase& kb, const Options& 
   if (sodium_init() < 0) {
     return MakeError(ErrorCode::kIoError, "the cryptography library could not start");
   }
-  const std::string db_path = options.db_path.empty() ? DefaultDatabasePath() : options.db_path;
-  auto store = OpenSqliteStore(db_path);
+  const std::string db = options.db_path.empty() ? DefaultDatabasePath() : options.db_path;
+  // PostgreSQL: a pool for the Store and one for the account tables, each as large as the
+  // worker threads can use at once (bounded; PostgreSQL's own limit is max_connections).
+  const bool postgres = IsPostgresUrl(db);
+  const int pool_size = std::clamp(options.threads / 4, 2, options.db_pool_size);
+  auto store = postgres ? OpenPostgresStore(db, PostgresOptions{pool_size}) : OpenSqliteStore(db);
   if (!store) return tl::unexpected(store.error());
   std::unique_ptr<Accounts> accounts;
   if (options.multi_user) {
-    auto opened = OpenSqliteAccounts(db_path);
+    auto opened = postgres ? OpenPostgresAccounts(db, pool_size) : OpenSqliteAccounts(db);
     if (!opened) return tl::unexpected(opened.error());
     accounts = std::move(*opened);
   } else if (auto profile = (*store)->LocalProfile(); !profile) {
@@ -511,7 +538,8 @@ Result<std::unique_ptr<Instance>> Start(const KnowledgeBase& kb, const Options& 
     own_clock = std::make_unique<tracking::SystemClock>();
     clock = own_clock.get();
   }
-  auto app = std::make_unique<App>(kb, options, **store, std::move(accounts), *clock);
+  auto app = std::make_unique<App>(kb, options, **store, /*store_is_concurrent=*/postgres,
+                                   std::move(accounts), *clock);
   http::ServerOptions http_options;
   http_options.host = options.host;
   http_options.port = options.port;

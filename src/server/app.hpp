@@ -1,6 +1,6 @@
 // The web app behind hipcoach::server: routing, authentication and the API handlers. Private to
-// src/server. Handlers run on the HTTP worker threads; the Store (one SQLite connection) is used
-// under `store_mu_` only.
+// src/server. Handlers run on the HTTP worker threads. A SQLite Store (one connection) is used
+// under `store_mu_` only; a PostgreSQL Store has a connection pool and is used without the lock.
 #pragma once
 
 #include <condition_variable>
@@ -51,7 +51,8 @@ enum class Access {
 
 class App {
  public:
-  App(const KnowledgeBase& kb, const Options& options, Store& store,
+  // `store_is_concurrent`: the Store may be called from several threads at once.
+  App(const KnowledgeBase& kb, const Options& options, Store& store, bool store_is_concurrent,
       std::unique_ptr<Accounts> accounts, tracking::Clock& clock);
 
   void Handle(const http::Request& req, http::Response& res);
@@ -71,11 +72,15 @@ class App {
   // Static files (the embedded web UI, or --assets-dir).
   void ServeStatic(const http::Request& req, http::Response& res);
   bool HostAllowed(const http::Request& req) const;
+  // The client's address: the peer's, or X-Real-IP from a trusted proxy (Options::trusted_proxies).
+  std::string ClientAddress(const http::Request& req) const;
   std::optional<Caller> Authenticate(const http::Request& req);
 
   // Runs `body` with a Store scoped to the caller's person, under the store lock.
   void WithStore(const Caller& caller, const std::function<void(Store&)>& body);
   std::unique_ptr<Store> ScopedFor(const Profile& profile);
+  // The store lock when the Store needs one; an empty lock otherwise.
+  std::unique_lock<std::mutex> LockStore();
 
   // ---- handlers: interview and knowledge (api_interview.cpp) ----
   void Status(const http::Request&, const Caller&, const Params&, http::Response&);
@@ -105,6 +110,12 @@ class App {
   void Import(const http::Request&, const Caller&, const Params&, http::Response&);
   void Calendar(const http::Request&, const Caller&, const Params&, http::Response&);
   void Changes(const http::Request&, const Caller&, const Params&, http::Response&);
+
+  // ---- handlers: FHIR R4 (api_fhir.cpp, docs/fhir.md) ----
+  void FhirBundle(const http::Request&, const Caller&, const Params&, http::Response&);
+  void FhirQuestionnaire(const http::Request&, const Caller&, const Params&, http::Response&);
+  void FhirQuestionnaireResponse(const http::Request&, const Caller&, const Params&,
+                                 http::Response&);
 
   // ---- handlers: accounts and clinicians (api_accounts.cpp) ----
   void Register(const http::Request&, const Caller&, const Params&, http::Response&);
@@ -138,6 +149,7 @@ class App {
   const KnowledgeBase& kb_;
   Options options_;
   Store& store_;
+  bool store_is_concurrent_;
   std::mutex store_mu_;
   std::unique_ptr<Accounts> accounts_;
   tracking::Clock& clock_;
@@ -148,17 +160,20 @@ class App {
   std::mutex hash_mu_;
   std::condition_variable hash_cv_;
   int hashes_running_ = 0;
-
-  struct Attempts {
-    std::vector<TimeSeconds> failures;
-  };
-  std::mutex rate_mu_;
-  std::map<std::string, Attempts> attempts_;
 };
 
 // ---- helpers shared by the handler files (app.cpp) ----
 
 [[noreturn]] void Throw(int status, std::string code, std::string message);
+// The value of a Result, or throws its error as an ApiError.
+template <typename T>
+T Must(Result<T> result) {
+  if (!result) throw ErrorFrom(result.error());
+  return std::move(*result);
+}
+inline void Must(const Result<void>& result) {
+  if (!result) throw ErrorFrom(result.error());
+}
 // The request body as a JSON object (throws ApiError 400 with a plain message).
 json BodyObject(const http::Request& req);
 // Rejects keys outside `allowed`.

@@ -189,6 +189,11 @@ class ScopedStore final : public Store {
     });
   }
 
+  Result<void> DeletePerson(RowId person) override {
+    if (person != me()) return NotYours();
+    return inner_.DeletePerson(person);
+  }
+
  private:
   RowId me() const { return profile_.person_id; }
 

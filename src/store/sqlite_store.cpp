@@ -355,9 +355,9 @@ class SqliteStore final : public Store {
 
   Result<DataSet> Export(RowId person) override {
     DataSet d;
-    auto profile = ReadProfile();
+    auto profile = ReadProfile(person);
     if (!profile) return Fail<DataSet>(profile.error());
-    if (!*profile || (*profile)->person_id != person) {
+    if (!*profile) {
       return MakeError(ErrorCode::kNotFound, "there is no profile to export yet");
     }
     d.profile = **profile;
@@ -411,16 +411,7 @@ class SqliteStore final : public Store {
                          "--replace to replace it with the file's data, or --db to import into a "
                          "new database.");
       }
-      for (const char* table : {"checkin_region", "exercise_log", "session", "programme_version",
-                                "assessment", "checkin", "outcome", "event", "profile"}) {
-        const std::string where = std::string(table) == "checkin_region"
-                                      ? "checkin_id IN (SELECT id FROM checkin WHERE person_id = ?)"
-                                      : "person_id = ?";
-        auto del = db_.Prepare(fmt::format("DELETE FROM {} WHERE {}", table, where));
-        if (!del) return tl::unexpected(del.error());
-        del->Bind(1, person);
-        HIPCOACH_TRY(del->Run());
-      }
+      HIPCOACH_TRY(DeleteAll(person));
       auto profile =
           db_.Prepare("INSERT INTO profile(person_id, display_name, created_at) VALUES (?, ?, ?)");
       if (!profile) return tl::unexpected(profile.error());
@@ -437,7 +428,26 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<void> DeletePerson(RowId person) override {
+    return Write([&]() { return DeleteAll(person); });
+  }
+
  private:
+  // Every row of `person`, the profile row included.
+  Result<void> DeleteAll(RowId person) {
+    for (const char* table : {"checkin_region", "exercise_log", "session", "programme_version",
+                              "assessment", "checkin", "outcome", "event", "profile"}) {
+      const std::string where = std::string(table) == "checkin_region"
+                                    ? "checkin_id IN (SELECT id FROM checkin WHERE person_id = ?)"
+                                    : "person_id = ?";
+      auto del = db_.Prepare(fmt::format("DELETE FROM {} WHERE {}", table, where));
+      if (!del) return tl::unexpected(del.error());
+      del->Bind(1, person);
+      HIPCOACH_TRY(del->Run());
+    }
+    return {};
+  }
+
   void BindSession(Statement& s, const SessionRecord& r) {
     s.Bind(2, r.person_id).Bind(3, r.started_at).Bind(4, r.ended_at);
     s.Bind(5, r.programme_version_id).Bind(6, r.status).Bind(7, r.state_json);
@@ -451,10 +461,14 @@ class SqliteStore final : public Store {
     }
   }
 
-  Result<std::optional<Profile>> ReadProfile() {
+  // The profile of `person`, or (person 0) the one with the lowest id.
+  Result<std::optional<Profile>> ReadProfile(RowId person = 0) {
     auto s = db_.Prepare(
-        "SELECT person_id, display_name, created_at FROM profile ORDER BY person_id LIMIT 1");
+        person > 0 ? "SELECT person_id, display_name, created_at FROM profile WHERE person_id = ?"
+                   : "SELECT person_id, display_name, created_at FROM profile ORDER BY person_id "
+                     "LIMIT 1");
     if (!s) return Fail<std::optional<Profile>>(s.error());
+    if (person > 0) s->Bind(1, person);
     auto row = s->Step();
     if (!row) return Fail<std::optional<Profile>>(row.error());
     if (!*row) return std::optional<Profile>();

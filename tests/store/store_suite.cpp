@@ -78,6 +78,34 @@ DataSet Everything(Store& store) {
   return *store.Export(p);
 }
 
+// The same data as another person's, with ids moved by `offset` (so they are free).
+DataSet AsPerson(DataSet d, RowId person, RowId offset) {
+  d.profile.person_id = person;
+  auto move = [&](auto& list) {
+    for (auto& r : list) {
+      r.person_id = person;
+      r.id += offset;
+    }
+  };
+  move(d.assessments);
+  move(d.programmes);
+  move(d.sessions);
+  move(d.exercise_logs);
+  move(d.checkins);
+  move(d.outcomes);
+  move(d.events);
+  for (auto& p : d.programmes) {
+    if (p.assessment_id) *p.assessment_id += offset;
+  }
+  for (auto& s : d.sessions) {
+    if (s.programme_version_id) *s.programme_version_id += offset;
+  }
+  for (auto& l : d.exercise_logs) {
+    if (l.session_id) *l.session_id += offset;
+  }
+  return d;
+}
+
 }  // namespace
 
 void StoreSuite::SetUp() {
@@ -311,6 +339,56 @@ TEST_P(StoreSuite, TextIsKeptExactly) {
   const std::string text = "Schmerz beim Treppensteigen \xE2\x80\x94 'quotes' \"and\" ; DROP TABLE";
   ASSERT_TRUE(store->AddOutcome({0, p, kT0, "psfs", 4, {{text, 4}, {"b", 4}, {"c", 4}}}));
   EXPECT_EQ(store->Outcomes(p)->at(0).items[0].activity, text);
+}
+
+TEST_P(StoreSuite, DeletePersonRemovesThatPersonOnly) {
+  auto store = Open();
+  const DataSet mine = Everything(*store);
+  const DataSet theirs = AsPerson(mine, 2000001, 1000);
+  ASSERT_TRUE(store->Import(theirs, false));
+  ASSERT_EQ(*store->Export(theirs.profile.person_id), theirs);
+  ASSERT_TRUE(store->DeletePerson(theirs.profile.person_id));
+  const RowId gone = theirs.profile.person_id;
+  auto exported = store->Export(gone);
+  ASSERT_FALSE(exported);
+  EXPECT_EQ(exported.error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(store->Assessments(gone)->empty());
+  EXPECT_TRUE(store->ProgrammeVersions(gone)->empty());
+  EXPECT_TRUE(store->Sessions(gone)->empty());
+  EXPECT_TRUE(store->ExerciseLogs(gone, kNone, kAll)->empty());
+  EXPECT_TRUE(store->CheckIns(gone, kNone, kAll)->empty());
+  EXPECT_TRUE(store->Outcomes(gone)->empty());
+  EXPECT_TRUE(store->Events(gone)->empty());
+  EXPECT_EQ(*store->Export(mine.profile.person_id), mine);
+  // Nothing left to delete is not an error; the same person can come back afresh.
+  EXPECT_TRUE(store->DeletePerson(gone));
+  ASSERT_TRUE(store->Import(theirs, false));
+  EXPECT_EQ(*store->Export(gone), theirs);
+}
+
+TEST_P(StoreSuite, DeletePersonIsAllOrNothing) {
+  auto store = Open();
+  const DataSet mine = Everything(*store);
+  const RowId p = mine.profile.person_id;
+  auto failed = store->Transaction([&]() -> Result<void> {
+    if (auto ok = store->DeletePerson(p); !ok) return ok;
+    return MakeError(ErrorCode::kInvalidInput, "stop");
+  });
+  EXPECT_FALSE(failed);
+  EXPECT_EQ(*store->Export(p), mine);
+}
+
+TEST_P(StoreSuite, TheLocalProfileComesBackAfterItIsDeleted) {
+  auto store = Open();
+  const DataSet mine = Everything(*store);
+  ASSERT_TRUE(store->DeletePerson(mine.profile.person_id));
+  auto fresh = store->LocalProfile();
+  ASSERT_TRUE(fresh) << fresh.error().message;
+  auto data = store->Export(fresh->person_id);
+  ASSERT_TRUE(data) << data.error().message;
+  EXPECT_TRUE(data->assessments.empty());
+  EXPECT_TRUE(data->checkins.empty());
+  EXPECT_TRUE(data->exercise_logs.empty());
 }
 
 }  // namespace hipcoach::testing

@@ -3,16 +3,19 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "hipcoach/app.hpp"
 #include "hipcoach/assessment.hpp"
 #include "hipcoach/serialize.hpp"
 #include "hipcoach/server.hpp"
 #include "hipcoach/store.hpp"
+#include "pg_test_support.hpp"
 
 namespace hipcoach::server {
 namespace {
@@ -24,11 +27,32 @@ const KnowledgeBase& Kb() {
   return kb;
 }
 
+// A fresh, empty database for one test: a SQLite file, or (when ctest runs the "pg." copies of
+// these tests, which name the cluster in HIPCOACH_TEST_PG_URL_FILE) a schema of its own in the
+// throwaway PostgreSQL cluster.
 std::string TempDb() {
+  if (std::getenv("HIPCOACH_TEST_PG_URL_FILE") != nullptr) {
+    auto url = testing::SchemaUrl(testing::UniqueSchemaName("web"));
+    if (!url) {
+      ADD_FAILURE() << "no test PostgreSQL: " << url.error().message;
+      return "postgresql://missing";
+    }
+    return *url;
+  }
+  // The directories go when the test process ends.
+  struct Directories {
+    std::vector<std::filesystem::path> made;
+    ~Directories() {
+      std::error_code ignored;
+      for (const auto& dir : made) std::filesystem::remove_all(dir, ignored);
+    }
+  };
+  static Directories directories;
   static std::mt19937_64 rng(std::random_device{}());
   const auto dir =
       std::filesystem::temp_directory_path() / ("hc-web-test-" + std::to_string(rng()));
   std::filesystem::create_directories(dir);
+  directories.made.push_back(dir);
   return (dir / "hipcoach.db").string();
 }
 
@@ -123,6 +147,12 @@ class Client {
   }
 
   void LoadCsrf() { Call("GET", "/api/v1/status"); }
+  // Carries on the other client's signed-in session (its cookie and CSRF token), as a browser
+  // does when a proxy sends its next request to another server.
+  void TakeSessionOf(const Client& other) {
+    cookie_ = other.cookie_;
+    csrf_ = other.csrf_;
+  }
   void ForgetCsrf() { csrf_.clear(); }
   void ForgetCookie() { cookie_.clear(); }
 
@@ -447,13 +477,74 @@ TEST(WebApiMultiUser, LoginRateLimitAndAccountDeletion) {
   EXPECT_EQ(d_status, 200) << deleted.dump();
   ExpectError(alice.Call("GET", "/api/v1/assessments"), 401, "signed_out");
   server.Stop();
-  auto store = OpenSqliteStore(server.db());
-  ASSERT_TRUE(store);
+  auto store = OpenStore(server.db());
+  ASSERT_TRUE(store) << store.error().message;
   for (RowId person = 1000001; person < 1000003; ++person) {
     auto left = (*store)->Assessments(person);
     ASSERT_TRUE(left);
     EXPECT_TRUE(left->empty());
   }
+  // The profile went with the data.
+  auto profile = (*store)->Export(1000001);
+  ASSERT_FALSE(profile);
+  EXPECT_EQ(profile.error().code, ErrorCode::kNotFound);
+}
+
+// Servers keep no state of their own: two servers on one database, a person signs in on one and
+// carries on on the other; signing out on either ends the session on both; failed sign-ins
+// counted by one server hold on the other.
+TEST(WebApiMultiUser, TwoServersShareOneDatabase) {
+  Server first(true);
+  Server second(true, first.db());
+  ASSERT_NE(first.port(), second.port());
+  Client on_first(first.port());
+  Register(on_first, "alice");
+  auto answers = RunInterview(on_first, SelfCareAnswer).first;
+  auto [saved_status, saved] = on_first.Call("POST", "/api/v1/assessments", {{"answers", answers}});
+  ASSERT_EQ(saved_status, 201) << saved.dump();
+
+  Client on_second(second.port());
+  on_second.TakeSessionOf(on_first);
+  auto [list_status, list] = on_second.Call("GET", "/api/v1/assessments");
+  ASSERT_EQ(list_status, 200) << list.dump();
+  ASSERT_EQ(list["assessments"].size(), 1u);
+  EXPECT_EQ(list["assessments"][0]["id"], saved["id"]);
+  auto [c_status, checkin] = on_second.Call("POST", "/api/v1/checkins", {{"pain_now", 2}});
+  ASSERT_EQ(c_status, 201) << checkin.dump();
+  auto [back_status, back] = on_first.Call("GET", "/api/v1/checkins");
+  ASSERT_EQ(back_status, 200) << back.dump();
+  ASSERT_EQ(back["checkins"].size(), 1u) << back.dump();
+  EXPECT_EQ(back["checkins"][0]["pain_now"], 2);
+  // Both servers give the person the same FHIR pseudonym: its key is shared through the database.
+  auto patient = [](Client& client) {
+    auto [status, bundle] = client.Call("GET", "/api/v1/fhir/Bundle");
+    EXPECT_EQ(status, 200) << bundle.dump();
+    for (const auto& entry : bundle["entry"]) {
+      if (entry["resource"]["resourceType"] == "Patient") return entry["resource"]["identifier"];
+    }
+    ADD_FAILURE() << "no Patient in the bundle";
+    return json();
+  };
+  const json identifier = patient(on_first);
+  EXPECT_FALSE(identifier.is_null());
+  EXPECT_EQ(patient(on_second), identifier);
+
+  // Five wrong passwords through the first server; the second refuses the sixth try.
+  Client mallory_first(first.port()), mallory_second(second.port());
+  for (int i = 0; i < 5; ++i) {
+    ExpectError(
+        mallory_first.Call("POST", "/api/v1/account/login",
+                           {{"username", "alice"}, {"password", "guess " + std::to_string(i)}}),
+        401, "wrong_password");
+  }
+  ExpectError(mallory_second.Call("POST", "/api/v1/account/login",
+                                  {{"username", "alice"}, {"password", "correct horse battery"}}),
+              429, "too_many");
+
+  // Signing out on the second server ends the session on the first as well.
+  auto [out_status, out] = on_second.Call("POST", "/api/v1/account/logout", json::object());
+  EXPECT_EQ(out_status, 200) << out.dump();
+  ExpectError(on_first.Call("GET", "/api/v1/assessments"), 401, "signed_out");
 }
 
 TEST(WebApiMultiUser, ClinicianSeesAndAdjustsUntilRevoked) {

@@ -1,14 +1,26 @@
 // Shared helpers for the browser tests: start `hipcoach serve` on a free loopback port, launch
 // Debian's chromium through playwright-core with a fresh profile, and answer the interview.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, existsSync } from 'node:fs';
+import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const CHROMIUM = process.env.HIPCOACH_CHROMIUM || '/usr/bin/chromium';
 
+// Temporary directories (databases, browser profiles) are removed when the test process ends,
+// pass or fail.
+const temporary = [];
+function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+process.on('exit', () => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
+
 export async function startServer(binary, args = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'hc-e2e-db-'));
+  const dir = tempDir('hc-e2e-db-');
   const child = spawn(binary, ['serve', '--port', '0', '--db', join(dir, 'hipcoach.db'), ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   // Never leave a server behind, even when the test itself fails.
@@ -39,7 +51,7 @@ export async function startServer(binary, args = []) {
 }
 
 export async function browser(chromium, options = {}) {
-  const profile = mkdtempSync(join(tmpdir(), 'hc-e2e-profile-'));
+  const profile = tempDir('hc-e2e-profile-');
   return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
