@@ -46,7 +46,7 @@ run_ctest dev --preset dev -j "$JOBS"
 step "Knowledge base check (the built-in knowledge)"
 ./build/dev/src/cli/hipcoach kb check
 
-step "clang-tidy over the core and the command line"
+step "clang-tidy over the core, the command line, FHIR and the PostgreSQL code"
 scripts/tidy.sh
 
 step "clang 14 build of the whole tree, core suites under AddressSanitizer and UBSan"
