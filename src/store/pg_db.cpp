@@ -351,6 +351,32 @@ Result<void> Connection::ExecScript(std::string_view sql) {
   return tl::unexpected(ErrorFromResult(result, sql));
 }
 
+Result<Rows> Connection::ExecBatch(std::string_view sql, const Params& params) {
+  if (conn_ == nullptr) return tl::unexpected(ConnectionError("query"));
+  std::string text(sql);
+  // Highest index first, so that $1 does not eat the start of $12.
+  for (std::size_t i = params.size(); i > 0; --i) {
+    std::string literal = "NULL";
+    if (params[i - 1]) {
+      char* escaped = PQescapeLiteral(conn_, params[i - 1]->data(), params[i - 1]->size());
+      if (escaped == nullptr) return tl::unexpected(ConnectionError("quoting a value"));
+      literal = escaped;
+      PQfreemem(escaped);
+    }
+    const std::string placeholder = "$" + std::to_string(i);
+    for (std::size_t at = text.find(placeholder); at != std::string::npos;
+         at = text.find(placeholder, at + literal.size())) {
+      text.replace(at, placeholder.size(), literal);
+    }
+  }
+  pg_result* result = PQexec(conn_, text.c_str());
+  if (result == nullptr) return tl::unexpected(ConnectionError("query"));
+  Rows rows(result);
+  const ExecStatusType status = PQresultStatus(result);
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return rows;
+  return tl::unexpected(ErrorFromResult(result, sql));
+}
+
 bool Connection::ok() const { return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK; }
 
 bool Connection::InTransaction() const {

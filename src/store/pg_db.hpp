@@ -119,6 +119,12 @@ class Connection {
   Result<Rows> Exec(std::string_view sql, const Params& params = {});
   // Several statements separated by ';', no parameters (PQexec): migrations and set-up.
   Result<void> ExecScript(std::string_view sql);
+  // Several statements separated by ';' sent in one round trip (the simple query protocol), with
+  // $1, $2, ... replaced by `params` as escaped literals. Outside an explicit transaction they run
+  // as one implicit transaction, so a transaction-local setting made by the first applies to the
+  // next. Returns the rows of the last statement. For reads that would otherwise cost
+  // BEGIN, setting, query and COMMIT: four round trips.
+  Result<Rows> ExecBatch(std::string_view sql, const Params& params = {});
 
   // true while the connection is usable (PQstatus is CONNECTION_OK).
   bool ok() const;

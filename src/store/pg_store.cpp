@@ -611,11 +611,30 @@ class PostgresStore final : public Store {
   Result<std::vector<Record>> Query(RowId person, std::string_view sql, const pg::Params& params,
                                     ReadFn read) {
     std::vector<Record> out;
+    auto take = [&](const pg::Rows& rows) {
+      out.reserve(static_cast<std::size_t>(rows.size()));
+      for (int i = 0; i < rows.size(); ++i) out.push_back(read(rows, i));
+    };
+    if (Pinned() == nullptr) {
+      // Outside a Transaction(): the person setting and the query in one round trip (one
+      // implicit transaction), instead of BEGIN, setting, query and COMMIT.
+      auto lease = pool_->Acquire();
+      if (!lease) return Fail<std::vector<Record>>(lease.error());
+      pg::Connection& c = lease->get();
+      const std::string batch =
+          fmt::format("SELECT set_config('hipcoach.person_id', '{}', true); {}", person, sql);
+      auto rows = c.ExecBatch(batch, params);
+      if (!rows && !c.ok()) {  // dropped while idle: reconnect once
+        if (auto reset = c.Reset(); reset) rows = c.ExecBatch(batch, params);
+      }
+      if (!rows) return Fail<std::vector<Record>>(rows.error());
+      take(*rows);
+      return out;
+    }
     auto done = Run(person, [&](pg::Connection& c) -> Result<void> {
       auto rows = c.Exec(sql, params);
       if (!rows) return tl::unexpected(rows.error());
-      out.reserve(static_cast<std::size_t>(rows->size()));
-      for (int i = 0; i < rows->size(); ++i) out.push_back(read(*rows, i));
+      take(*rows);
       return {};
     });
     if (!done) return Fail<std::vector<Record>>(done.error());

@@ -539,6 +539,42 @@ TEST(PgLayer, ErrorsCarryTheirSqlState) {
   EXPECT_EQ(pg::SqlState(syntax.error()), "42601");
 }
 
+// A batch is one round trip with its values written in as literals: they must arrive exactly
+// (quotes, backslashes, NULL, $1 beside $12), never as SQL, and a setting made by the first
+// statement must hold for the next (the store's reads rely on it for row-level security).
+TEST(PgLayer, ABatchQuotesItsValuesAndSharesOneTransaction) {
+  auto url = SchemaUrl(UniqueSchemaName("batch"));
+  ASSERT_TRUE(url) << url.error().message;
+  auto conn = pg::Connection::Open(*url);
+  ASSERT_TRUE(conn) << conn.error().message;
+  pg::Params params;
+  for (int i = 1; i <= 12; ++i) params.push_back(pg::Num(i * 100));
+  params[0] = pg::Text("it's a \\ '; DROP TABLE x; --");
+  params[4] = std::nullopt;
+  auto rows = conn->ExecBatch(
+      "SELECT set_config('hipcoach.test', $12::text, true); "
+      "SELECT $1::text, $12::bigint, $5::text IS NULL, $2::bigint, "
+      "current_setting('hipcoach.test')",
+      params);
+  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_EQ(rows->size(), 1);
+  EXPECT_EQ(rows->Text(0, 0), "it's a \\ '; DROP TABLE x; --");
+  EXPECT_EQ(rows->Int64(0, 1), 1200);
+  EXPECT_TRUE(rows->Bool(0, 2));
+  EXPECT_EQ(rows->Int64(0, 3), 200);
+  EXPECT_EQ(rows->Text(0, 4), "1200");
+  // The setting was local to the batch's transaction.
+  auto after = conn->Exec("SELECT coalesce(current_setting('hipcoach.test', true), '')");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->Text(0, 0), "");
+  EXPECT_FALSE(conn->InTransaction());
+  // An error names its SQLSTATE and leaves no transaction open.
+  auto bad = conn->ExecBatch("SELECT 1; SELECT $1::bigint", {pg::Text("not a number")});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(pg::SqlState(bad.error()), "22P02");
+  EXPECT_FALSE(conn->InTransaction());
+}
+
 TEST(PgLayer, TheTransactionHelperRetriesSerializationFailures) {
   auto url = SchemaUrl(UniqueSchemaName("retry"));
   ASSERT_TRUE(url) << url.error().message;
