@@ -26,6 +26,23 @@ async function check(name, fn) {
   } catch (error) {
     results.push({ name, ok: false });
     console.log(`FAIL ${name}\n     ${String(error.stack || error).split('\n').slice(0, 6).join('\n     ')}`);
+    // What each open page showed when it failed, to tell a slow machine from a wrong page.
+    let n = 0;
+    for (const ctx of contexts) {
+      for (const page of ctx.pages()) {
+        n += 1;
+        const text = await page.evaluate(() => document.body.innerText).catch(() => '(no page)');
+        console.log(`     page ${n} at ${page.url()}: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+        const recent = await page.evaluate(() => performance.getEntriesByType('resource').slice(-6)
+          .map((e) => `${e.name.replace(location.origin, '')} ${Math.round(e.duration)} ms`).join(', '))
+          .catch(() => '');
+        if (recent) console.log(`     page ${n} last requests: ${recent}`);
+        await page.screenshot({ path: join(artefacts, `FAIL-${results.length}-${n}.png`) }).catch(() => {});
+      }
+    }
+    for (const server of servers) {
+      if (server.output) console.log(`     server output: ${server.output().slice(-500)}`);
+    }
   }
 }
 

@@ -42,6 +42,7 @@ export async function startServer(binary, args = []) {
   return {
     url,
     dir,
+    output: () => output,
     stop: () => new Promise((resolve) => {
       child.removeAllListeners('exit');
       child.on('exit', (code, signal) => resolve({ code, signal, output }));

@@ -1,6 +1,6 @@
 // The router: #/path -> a view. Views live in views/*.js and render into <main>.
 import { loadStatus, currentStatus } from './api.js';
-import { h, show, errorBox } from './ui.js';
+import { h, show, errorBox, hashPath, setRoute } from './ui.js';
 
 const routes = {
   '': () => import('./views/home.js'),
@@ -40,8 +40,8 @@ function updateNav(status) {
 }
 
 async function route() {
-  const hash = window.location.hash.replace(/^#\/?/, '');
-  const [path] = hash.split('?');
+  const path = hashPath();
+  setRoute(path);
   const parts = path.split('/').filter(Boolean);
   const name = parts[0] || '';
   let status = currentStatus();

@@ -51,7 +51,18 @@ export function alertNow(text) {
 }
 
 // Replaces the page content and moves focus to its heading.
+// The page being shown (the hash's path, without its query). A view that finishes loading after
+// the person has moved on to another page must not paint over that page.
+let routePath = null;
+export function hashPath() {
+  return window.location.hash.replace(/^#\/?/, '').split('?')[0];
+}
+export function setRoute(path) {
+  routePath = path;
+}
+
 export function show(...nodes) {
+  if (routePath !== null && hashPath() !== routePath) return;
   const main = document.getElementById('main');
   main.replaceChildren(...nodes.flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
   const heading = main.querySelector('h1');
