@@ -21,6 +21,7 @@
 #include "hipcoach/store.hpp"
 #include "pg_db.hpp"
 #include "pg_migrations.hpp"
+#include "store_records.hpp"
 
 namespace hipcoach {
 namespace {
@@ -415,13 +416,7 @@ class PostgresStore final : public Store {
         HIPCOACH_TRY(
             c.Exec("INSERT INTO profile(person_id, display_name, created_at) VALUES ($1, $2, $3)",
                    {Num(person), Text(d.profile.display_name), Num(d.profile.created_at)}));
-        for (const auto& r : d.assessments) HIPCOACH_TRY(AddAssessment(r));
-        for (const auto& r : d.programmes) HIPCOACH_TRY(AddProgrammeVersion(r));
-        for (const auto& r : d.sessions) HIPCOACH_TRY(AddSession(r));
-        for (const auto& r : d.exercise_logs) HIPCOACH_TRY(AddExerciseLog(r));
-        for (const auto& r : d.checkins) HIPCOACH_TRY(AddCheckIn(r));
-        for (const auto& r : d.outcomes) HIPCOACH_TRY(AddOutcome(r));
-        for (const auto& r : d.events) HIPCOACH_TRY(AddEvent(r));
+        HIPCOACH_TRY(AddRecords(*this, d));
         return {};
       });
     });

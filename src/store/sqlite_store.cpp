@@ -12,6 +12,7 @@
 #include "hipcoach/store.hpp"
 #include "migrations.hpp"
 #include "sqlite_db.hpp"
+#include "store_records.hpp"
 
 namespace hipcoach {
 namespace {
@@ -417,13 +418,7 @@ class SqliteStore final : public Store {
       if (!profile) return tl::unexpected(profile.error());
       profile->Bind(1, person).Bind(2, d.profile.display_name).Bind(3, d.profile.created_at);
       HIPCOACH_TRY(profile->Run());
-      for (const auto& r : d.assessments) HIPCOACH_TRY(AddAssessment(r));
-      for (const auto& r : d.programmes) HIPCOACH_TRY(AddProgrammeVersion(r));
-      for (const auto& r : d.sessions) HIPCOACH_TRY(AddSession(r));
-      for (const auto& r : d.exercise_logs) HIPCOACH_TRY(AddExerciseLog(r));
-      for (const auto& r : d.checkins) HIPCOACH_TRY(AddCheckIn(r));
-      for (const auto& r : d.outcomes) HIPCOACH_TRY(AddOutcome(r));
-      for (const auto& r : d.events) HIPCOACH_TRY(AddEvent(r));
+      HIPCOACH_TRY(AddRecords(*this, d));
       return {};
     });
   }

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "store_records.hpp"
+
 namespace hipcoach {
 namespace {
 
@@ -185,6 +187,43 @@ std::string DefaultDatabasePath() {
   if (xdg != nullptr && *xdg == '/') return std::string(xdg) + "/hipcoach/hipcoach.db";
   const char* home = std::getenv("HOME");
   return std::string(home != nullptr ? home : ".") + "/.local/share/hipcoach/hipcoach.db";
+}
+
+namespace {
+
+template <typename Records, typename Add>
+Result<void> AddEach(const Records& records, Add add) {
+  for (const auto& r : records) {
+    if (auto added = add(r); !added) return tl::unexpected(added.error());
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> AddRecords(Store& store, const DataSet& d) {
+  if (auto ok = AddEach(d.assessments, [&](const auto& r) { return store.AddAssessment(r); });
+      !ok) {
+    return ok;
+  }
+  if (auto ok = AddEach(d.programmes, [&](const auto& r) { return store.AddProgrammeVersion(r); });
+      !ok) {
+    return ok;
+  }
+  if (auto ok = AddEach(d.sessions, [&](const auto& r) { return store.AddSession(r); }); !ok) {
+    return ok;
+  }
+  if (auto ok = AddEach(d.exercise_logs, [&](const auto& r) { return store.AddExerciseLog(r); });
+      !ok) {
+    return ok;
+  }
+  if (auto ok = AddEach(d.checkins, [&](const auto& r) { return store.AddCheckIn(r); }); !ok) {
+    return ok;
+  }
+  if (auto ok = AddEach(d.outcomes, [&](const auto& r) { return store.AddOutcome(r); }); !ok) {
+    return ok;
+  }
+  return AddEach(d.events, [&](const auto& r) { return store.AddEvent(r); });
 }
 
 }  // namespace hipcoach
