@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "hipcoach/assessment.hpp"
+#include "hipcoach/interview.hpp"
 #include "hipcoach/serialize.hpp"
 #include "hipcoach/tracking.hpp"
 #include "kb_support.hpp"
@@ -249,17 +250,38 @@ TEST(FhirRoundTrip, EveryGoldenCaseGivesTheSameAnswersAndResult) {
   EXPECT_GE(cases, 50);
 }
 
+// `answers` with every danger-sign question the interview would still ask answered "not sure"
+// (an import must have them all; "not sure" leads to plain-language follow-ups).
+Answers ScreenedAsNotSure(const KnowledgeBase& kb, Answers answers) {
+  for (NextStep next = NextQuestion(kb, answers);
+       next.question != nullptr && next.question->stage == Stage::kRedFlag;
+       next = NextQuestion(kb, answers)) {
+    answers.emplace(next.question->id, AnswerValue::Unknown());
+  }
+  return answers;
+}
+
 TEST(FhirRoundTrip, NotSureInEveryForm) {
   const KnowledgeBase& kb = RealKnowledge();
-  const Answers answers = Parse(R"({"answers": {"rf_bladder_bowel": "unknown", "age": "unknown",
-    "rf_weight_bearing": "unknown", "rf_nerve_signs": "unknown"}})");
+  const Answers answers =
+      ScreenedAsNotSure(kb, Parse(R"({"answers": {"rf_bladder_bowel": "unknown", "age": "unknown",
+    "rf_weight_bearing": "unknown", "rf_nerve_signs": "unknown"}})"));
   auto back = fhir::AnswersFromQuestionnaireResponse(
       kb, fhir::QuestionnaireResponseJson(kb, answers, kb.version, "", "").dump());
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(*back, answers);
   // The data-absent-reason coding is read on any item, and "yes"/"no" codes on yes/no items.
+  Answers given;
+  given.emplace("rf_fever", AnswerValue::Bool(true));
+  std::string screening;
+  for (const auto& [id, value] : ScreenedAsNotSure(kb, given)) {
+    if (id == "rf_fever") continue;
+    screening += R"({"linkId": ")" + id + R"(", "answer": [{"valueCoding": {"system":
+        "http://terminology.hl7.org/CodeSystem/data-absent-reason", "code": "asked-unknown"}}]},)";
+  }
   auto coded = fhir::AnswersFromQuestionnaireResponse(kb, R"({
-    "resourceType": "QuestionnaireResponse", "status": "completed", "item": [
+    "resourceType": "QuestionnaireResponse", "status": "completed", "item": [)" +
+                                                              screening + R"(
       {"linkId": "rf_fever", "answer": [{"valueCoding": {"code": "yes"}}]},
       {"linkId": "age", "answer": [{"valueCoding": {"system":
         "http://terminology.hl7.org/CodeSystem/data-absent-reason", "code": "asked-unknown"}}]},
@@ -284,6 +306,19 @@ std::string WithItems(const std::string& items) {
   return R"({"resourceType": "QuestionnaireResponse", "status": "completed",
              "questionnaire": "urn:hipcoach:questionnaire:interview|2026.11.1", "item": )" +
          items + "}";
+}
+
+// A form that did not ask the danger-sign questions must not come out as "no danger signs": the
+// import is refused, naming the first unanswered danger-sign question, as the interview asks it.
+TEST(FhirImportErrors, DangerSignsMustBeAnswered) {
+  const std::string message =
+      ImportError(WithItems(R"([{"linkId": "pain_now", "answer": [{"valueInteger": 3}]}])"));
+  EXPECT_EQ(message.rfind("QuestionnaireResponse.item: the danger-sign question ", 0), 0u)
+      << message;
+  const NextStep first = NextQuestion(RealKnowledge(), Answers{});
+  ASSERT_NE(first.question, nullptr);
+  EXPECT_NE(message.find(first.question->id), std::string::npos) << message;
+  EXPECT_NE(message.find("\"not sure\" counts"), std::string::npos) << message;
 }
 
 TEST(FhirImportErrors, TheDocument) {
