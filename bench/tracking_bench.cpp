@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -58,7 +59,12 @@ std::string YearDatabase() {
   FakeClock clock(kStart + 8 * 3600);
   Tracker tracker(Kb(), *store, clock);
   const Answers answers = DeskWorker();
-  (void)tracker.SaveAssessment(answers, Assess(Kb(), answers));
+  auto assessment = Assess(Kb(), answers);
+  if (!assessment) {
+    std::fprintf(stderr, "bench answers: %s\n", assessment.error().message.c_str());
+    std::abort();
+  }
+  (void)tracker.SaveAssessment(answers, *assessment);
   const std::vector<std::string> exercises = {"glute_bridge",       "sit_to_stand",
                                               "dead_bug",           "isometric_abduction_lying",
                                               "hip_flexor_stretch", "cat_cow"};

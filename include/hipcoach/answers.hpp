@@ -39,15 +39,27 @@ Result<AnswerValue> ValidateAnswer(const Question& question, const AnswerValue& 
 Result<Answers> ValidateAnswers(const KnowledgeBase& kb, const Answers& answers);
 
 // What the answers establish, per finding index. Questions are read in interview order; an answer
-// to a question whose ask_if is false is ignored. When two answers set the same finding, a known
-// state beats "not sure", and "present" beats "absent" (the cautious reading of contradictions).
+// to a question whose ask_if is false, or to a follow-up whose question was not answered "not
+// sure", is ignored. A "not sure" is settled by the question's plainer follow-ups where it has
+// them; where nothing settles it, a screening question's doubt reading applies (DoubtReading), and
+// any other question's finding stays unknown. When two answers set one finding, a real answer
+// beats a doubt reading, and "present" beats "absent" (the cautious reading of contradictions).
 struct FindingState {
-  std::vector<Tri> findings;     // per finding
-  std::vector<bool> unsure;      // per finding: answered, but only with "not sure"
-  std::vector<bool> applicable;  // per question: its ask_if is not false
+  std::vector<Tri> findings;  // per finding, doubt readings applied: what the danger screen reads
+  std::vector<bool> unsure;   // per finding: the value rests on a "not sure"
+  std::vector<bool> applicable;  // per question: its ask_if is not false (and, for a follow-up,
+                                 // its question was answered "not sure")
   std::vector<bool> answered;    // per question: an answer is present (and applicable)
+
+  // The findings without doubt readings: what the ranking of causes weighs. A "not sure" is no
+  // evidence either way.
+  std::vector<Tri> Evidence() const;
 };
 FindingState DeriveFindings(const KnowledgeBase& kb, const Answers& answers);
+
+// The answer a question's doubt reading stands for (Unknown when it reads every finding as absent
+// or has no reading).
+AnswerValue DoubtAnswer(const Question& question);
 
 // The finding state one answer gives to one rule: kTrue, kFalse, or kUnknown for "not sure".
 Tri ApplyRule(const FindingRule& rule, const AnswerValue& value);

@@ -38,6 +38,10 @@ std::vector<RankedCause> RankCauses(const KnowledgeBase& kb, const std::vector<T
 // The same, computing the posteriors.
 std::vector<RankedCause> RankCauses(const KnowledgeBase& kb, const std::vector<Tri>& findings);
 
+// A probability in words a person can weigh: "about 7 in 10 people with answers like yours";
+// below 1 in 20, "fewer than 1 in 10 people with answers like yours".
+std::string ChanceText(double probability);
+
 // Binary entropy sum over causes: the uncertainty the adaptive interview tries to reduce.
 double Uncertainty(const std::vector<double>& posteriors);
 

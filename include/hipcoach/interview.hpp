@@ -20,4 +20,8 @@ struct NextStep {
 
 NextStep NextQuestion(const KnowledgeBase& kb, const Answers& answers);
 
+// The first screening question (a danger sign or the safety net) that the interview would still
+// ask, or nullptr when the danger screen is complete. An assessment is refused until it is.
+const Question* FirstUnansweredScreening(const KnowledgeBase& kb, const Answers& answers);
+
 }  // namespace hipcoach

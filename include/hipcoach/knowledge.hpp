@@ -72,12 +72,24 @@ struct FindingRule {
   std::optional<double> at_least, below;  // number
 };
 
+// What a "not sure" to a danger-sign question means when no plainer follow-up settles it (the
+// model of doubt, docs/clinical-safety.md). Either every finding the question sets counts as
+// absent, or the answer is read as a stated value (true/false, a choice, a list of choices). A
+// danger sign that then matches rests on the doubt and is worded as "possible".
+struct DoubtReading : Cited {
+  bool absent = false;
+  std::optional<bool> boolean;
+  std::vector<std::string> choices;  // one for a single choice, any number for a list
+  std::string why;                   // the reason, for reviewers and the docs
+};
+
 struct Question : Cited {
   std::string id;
   Stage stage = Stage::kAdaptive;
   int order = 0;
   std::string text;
   std::string help;
+  std::string check;  // how the person can check the sign now, shown with the question
   AnswerType type = AnswerType::kYesNo;
   std::string unit;
   double min = 0;
@@ -86,9 +98,18 @@ struct Question : Cited {
   std::vector<Choice> choices;
   std::vector<FindingRule> findings;
   std::optional<Expr> ask_if;
-  std::string if_unknown;  // follow-up question id
-  int follow_up = -1;      // resolved index of if_unknown
+  // Plainer questions asked one at a time after a "not sure" (one symptom each), and the question
+  // this one follows up (-1 for a main question).
+  std::vector<std::string> if_unknown;
+  std::vector<int> follow_ups;
+  int follows = -1;
   bool is_follow_up = false;
+  std::optional<DoubtReading> unsure;  // what a "not sure" that nothing settles means
+  // A programme question asked only within the question budget; without an answer the
+  // programme uses its defaults (no equipment, the default minutes a day).
+  bool optional = false;
+  // Feeds a danger sign or the safety net: an assessment needs its answer (derived by Index()).
+  bool screening = false;
   SourceLocation where;
 
   const Choice* FindChoice(std::string_view choice_id) const;
@@ -245,6 +266,7 @@ struct Phase {
 struct Rules : Cited {
   // interview
   int max_questions = 25;
+  int optional_budget = 18;  // optional programme questions only while fewer have been asked
   double stop_probability = 0.85;
   double stop_margin = 0.30;
   double min_information_gain = 0.01;
@@ -253,6 +275,8 @@ struct Rules : Cited {
   double likely = 0.30;
   double cause_level = 0.50;
   double report_min = 0.02;
+  double max_probability = 0.9;  // no figure above this from a questionnaire
+  int causes_shown = 5;          // the rest are behind "show more"
   // triage
   std::vector<TriageLevelInfo> levels;
   std::vector<SafetyNetRule> safety_net;
@@ -337,6 +361,7 @@ class KnowledgeBase {
   // findings feed. Built by Index().
   std::vector<std::vector<int>> red_flag_findings;
   std::vector<int> question_urgency;  // most urgent red-flag level a question feeds, or -1
+  std::vector<std::vector<int>> finding_setters;  // per finding, the questions that set it
   // Question indices in interview order: stage, then (for danger signs) most urgent first, then
   // the `order` field. Follow-up questions come right after the question they follow.
   std::vector<int> interview_order;

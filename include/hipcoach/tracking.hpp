@@ -86,6 +86,10 @@ struct State {
   std::optional<ActivePlan> plan;
   bool paused = false;
   std::string pause_message;
+  // What the current pause was for: the most urgent level behind it, and the red flags that
+  // raised it (empty for a pause from the safety net over logged pain).
+  TriageLevel pause_level = TriageLevel::kSelfCare;
+  std::vector<std::string> pause_red_flags;
 };
 
 class Tracker {
@@ -121,7 +125,12 @@ class Tracker {
   Result<bool> DangerCheckDue();
 
   Result<void> Pause(const std::string& code, const std::string& message);
-  Result<void> Resume(const std::string& message);
+
+  // Resumes a paused programme, which needs (each refused with a message saying what is missing):
+  // every danger-sign question of the sign that paused it answered so that the sign no longer
+  // matches (a plain "no", not "not sure"), no danger sign in the answers, and, after an urgent
+  // or emergency pause, the person's confirmation that a clinician has seen them.
+  Result<void> Resume(const Answers& danger_answers, bool clinician_seen);
 
   // Daily mean "pain now", counted from the programme's first day.
   Result<std::vector<DailyPain>> DailyPainScores(int start_day);

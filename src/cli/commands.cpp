@@ -28,12 +28,17 @@ int AssessFromFile(const KnowledgeBase& kb, const std::string& path, bool json, 
     err << "hipcoach: " << answers.error().message << "\n";
     return kExitBadInput;
   }
-  return AssessAndShow(kb, *answers, json, out, on_result);
+  return AssessAndShow(kb, *answers, json, out, err, path, on_result);
 }
 
 int AssessAndShow(const KnowledgeBase& kb, const Answers& answers, bool json, std::ostream& out,
-                  const AssessmentSink& on_result) {
-  const Assessment assessment = Assess(kb, answers);
+                  std::ostream& err, std::string_view where, const AssessmentSink& on_result) {
+  auto assessed = Assess(kb, answers);
+  if (!assessed) {
+    err << "hipcoach: " << where << ": " << assessed.error().message << "\n";
+    return kExitBadInput;
+  }
+  const Assessment& assessment = *assessed;
   if (json) {
     out << AssessmentJson(kb, assessment).dump(2) << "\n";
   } else {
@@ -51,7 +56,13 @@ int InterviewJsonl(const KnowledgeBase& kb, std::istream& in, std::ostream& out,
   for (;;) {
     const NextStep step = NextQuestion(kb, answers);
     if (step.question == nullptr) {
-      nlohmann::json result = AssessmentJson(kb, Assess(kb, answers));
+      // The interview has asked every danger-sign question it needs, so the screen is complete.
+      auto assessment = Assess(kb, answers);
+      if (!assessment) {
+        err << "hipcoach: " << assessment.error().message << "\n";
+        return kExitFailure;
+      }
+      nlohmann::json result = AssessmentJson(kb, *assessment);
       result["stop_reason"] = step.stop_reason;
       out << nlohmann::json{{"result", result}}.dump() << "\n" << std::flush;
       return kExitOk;

@@ -24,8 +24,9 @@ int AssessFromFile(const KnowledgeBase& kb, const std::string& path, bool json, 
                    std::ostream& err, const AssessmentSink& on_result = {});
 // Assesses answers that came from a file, prints the result (JSON or text), hands it to
 // `on_result`; the end of AssessFromFile and of `assess --fhir`.
+// An incomplete danger screen is bad input (exit 2, the message on `err`, prefixed with `where`).
 int AssessAndShow(const KnowledgeBase& kb, const Answers& answers, bool json, std::ostream& out,
-                  const AssessmentSink& on_result);
+                  std::ostream& err, std::string_view where, const AssessmentSink& on_result);
 int InterviewJsonl(const KnowledgeBase& kb, std::istream& in, std::ostream& out, std::ostream& err);
 int Questions(const KnowledgeBase& kb, bool json, std::ostream& out);
 int Explain(const KnowledgeBase& kb, const std::string& id, std::ostream& out, std::ostream& err);

@@ -40,7 +40,7 @@ int AssessFromFhir(const KnowledgeBase& kb, const std::string& path, bool json, 
     err << "hipcoach: " << path << ": " << answers.error().message << "\n";
     return kExitBadInput;
   }
-  return AssessAndShow(kb, *answers, json, out, on_result);
+  return AssessAndShow(kb, *answers, json, out, err, path, on_result);
 }
 
 int QuestionnaireFhir(const KnowledgeBase& kb, std::ostream& out) {

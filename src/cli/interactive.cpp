@@ -143,9 +143,14 @@ int AssessInteractive(const KnowledgeBase& kb, std::istream& in, std::ostream& o
       break;
     }
   }
-  const Assessment assessment = Assess(kb, answers);
-  RenderAssessment(kb, assessment, out);
-  if (on_result) on_result(answers, assessment);
+  // The interview has asked every danger-sign question it needs, so the screen is complete.
+  auto assessment = Assess(kb, answers);
+  if (!assessment) {
+    out << "hipcoach: " << assessment.error().message << "\n";
+    return kExitFailure;
+  }
+  RenderAssessment(kb, *assessment, out);
+  if (on_result) on_result(answers, *assessment);
   return kExitOk;
 }
 

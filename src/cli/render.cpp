@@ -54,30 +54,29 @@ void RenderTriage(const KnowledgeBase& kb, const TriageResult& triage, std::ostr
   for (const Reason& reason : triage.reasons) {
     out << fmt::format("  - {}{}\n", reason.text, SourceList(reason.sources));
   }
-  if (!triage.unanswered_screening.empty()) {
-    out << "Note: some danger-sign questions were not answered; the result assumes they do not "
-           "apply.\n";
-  }
+  for (const Doubt& doubt : triage.doubts) out << "  - " << doubt.text << "\n";
 }
 
 void RenderAssessment(const KnowledgeBase& kb, const Assessment& assessment, std::ostream& out) {
   RenderTriage(kb, assessment.triage, out);
 
-  out << "\n== What is probably behind it ==\n";
-  out << "(Each is judged on its own; more than one can be true at once.)\n";
+  if (!assessment.rule_out.empty()) {
+    out << "\n== What a doctor needs to rule out ==\n";
+    for (const RankedCause& ranked : assessment.rule_out) {
+      const Cause& cause = kb.causes[static_cast<std::size_t>(ranked.cause)];
+      const RedFlag& flag = kb.red_flags[static_cast<std::size_t>(ranked.flagged_by)];
+      out << fmt::format("* {}: {}\n", cause.name, flag.reason);
+    }
+  }
+  if (!assessment.causes.empty()) {
+    out << "\n== What is probably behind it ==\n";
+    out << "(Each is judged on its own, and more than one can be true at once. A questionnaire "
+           "cannot be certain: a clinician's examination can.)\n";
+  }
   int shown = 0;
   for (const RankedCause& ranked : assessment.causes) {
-    if (shown == 5) break;
     const Cause& cause = kb.causes[static_cast<std::size_t>(ranked.cause)];
-    if (ranked.flagged_by >= 0) {
-      out << fmt::format(
-          "{}. {} - a danger sign in your answers points to this; get it checked "
-          "as described above\n",
-          ++shown, cause.name);
-    } else {
-      out << fmt::format("{}. {} - {}%\n", ++shown, cause.name,
-                         static_cast<int>(std::lround(ranked.probability * 100)));
-    }
+    out << fmt::format("{}. {}: {}\n", ++shown, cause.name, ChanceText(ranked.probability));
     out << "   " << cause.summary << "\n";
     if (shown <= 3) {
       const std::string model = ModelNote(cause);
@@ -88,6 +87,13 @@ void RenderAssessment(const KnowledgeBase& kb, const Assessment& assessment, std
       if (evidence++ == 3) break;
       out << fmt::format("   {} {}\n", item.supports ? "+" : "-", item.text);
     }
+  }
+  if (!assessment.more_causes.empty()) {
+    std::string names;
+    for (const RankedCause& ranked : assessment.more_causes) {
+      names += (names.empty() ? "" : ", ") + kb.causes[static_cast<std::size_t>(ranked.cause)].name;
+    }
+    out << fmt::format("Less likely: {} (`hipcoach explain ID` tells more).\n", names);
   }
 
   if (!assessment.programme) {

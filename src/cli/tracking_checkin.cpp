@@ -40,8 +40,8 @@ std::optional<Answers> AskDangerSigns(const KnowledgeBase& kb, Prompter& p) {
 // Shows what a positive danger-sign answer means: re-triage with the check-in's answers.
 void ShowRetriage(const KnowledgeBase& kb, const Answers& answers, std::ostream& out) {
   const FindingState state = DeriveFindings(kb, answers);
-  const std::vector<double> posteriors = Posteriors(kb, state.findings);
-  const TriageResult triage = Triage(kb, state, posteriors);
+  const std::vector<double> posteriors = Posteriors(kb, state.Evidence());
+  const TriageResult triage = Triage(kb, state, posteriors, answers);
   out << "\n" << EscalationMessage(kb, "danger_sign", 0, 0, 0) << "\n";
   RenderTriage(kb, triage, out);
 }
@@ -85,11 +85,22 @@ int Checkin(const KnowledgeBase& kb, Store& store, Clock& clock, const CheckinOp
     if (!matched->empty()) {
       ShowRetriage(kb, *answers, out);
     } else if (options.resume && state->paused) {
-      if (auto ok = tracker.Resume("No danger signs at the check-in; the person resumed."); !ok) {
-        err << "hipcoach: " << ok.error().message << "\n";
-        return kExitFailure;
+      bool seen = false;
+      if (state->pause_level >= TriageLevel::kUrgent) {
+        auto answer = p.AskYesNo(
+            "Since the programme was paused, has a doctor or physiotherapist seen you about this "
+            "and said it is safe to exercise?");
+        if (!answer) {
+          out << "\nStopped; nothing was saved.\n";
+          return kExitOk;
+        }
+        seen = *answer;
       }
-      out << "\nNo danger signs. Your programme is running again; take it gently at first.\n";
+      if (auto ok = tracker.Resume(*answers, seen); !ok) {
+        out << "\nThe programme stays paused. " << ok.error().message << "\n";
+      } else {
+        out << "\nNo danger signs. Your programme is running again; take it gently at first.\n";
+      }
     } else {
       out << "\nNo danger signs. Thank you.\n";
     }

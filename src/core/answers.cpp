@@ -178,43 +178,95 @@ Tri ApplyRule(const FindingRule& rule, const AnswerValue& value) {
   return Tri::kUnknown;
 }
 
-namespace {
-// Combines two readings of one finding: known beats not known; present beats absent.
-Tri Merge(Tri current, Tri incoming, bool current_set) {
-  if (!current_set) return incoming;
-  if (current == Tri::kTrue || incoming == Tri::kTrue) return Tri::kTrue;
-  if (current == Tri::kFalse || incoming == Tri::kFalse) return Tri::kFalse;
-  return Tri::kUnknown;
+AnswerValue DoubtAnswer(const Question& question) {
+  if (!question.unsure || question.unsure->absent) return AnswerValue::Unknown();
+  const DoubtReading& reading = *question.unsure;
+  if (reading.boolean) return AnswerValue::Bool(*reading.boolean);
+  if (question.type == AnswerType::kSingleChoice || question.type == AnswerType::kSide) {
+    return reading.choices.empty() ? AnswerValue::Unknown()
+                                   : AnswerValue::Choice(reading.choices.front());
+  }
+  return AnswerValue::Choices(reading.choices);
 }
+
+std::vector<Tri> FindingState::Evidence() const {
+  std::vector<Tri> out = findings;
+  for (std::size_t f = 0; f < out.size(); ++f) {
+    if (unsure[f]) out[f] = Tri::kUnknown;
+  }
+  return out;
+}
+
+namespace {
+
+// How much one reading of a finding counts when two answers set it: a real answer beats a doubt
+// reading, which beats nothing known; within each, present beats absent.
+int Weight(Tri value, bool doubt) {
+  if (value == Tri::kUnknown) return 0;
+  return (doubt ? 0 : 2) + (value == Tri::kTrue ? 2 : 1);
+}
+
 }  // namespace
 
 FindingState DeriveFindings(const KnowledgeBase& kb, const Answers& answers) {
   FindingState state;
   state.findings.assign(kb.findings.size(), Tri::kUnknown);
+  state.unsure.assign(kb.findings.size(), false);
   state.applicable.assign(kb.questions.size(), true);
   state.answered.assign(kb.questions.size(), false);
-  std::vector<bool> set(kb.findings.size(), false);
-  auto finding = [&](int index) { return state.findings[static_cast<std::size_t>(index)]; };
+  std::vector<int> weight(kb.findings.size(), -1);        // -1: no answer has set the finding
+  std::vector<bool> doubted(kb.questions.size(), false);  // answered "not sure"
+  std::vector<bool> decided(kb.questions.size(), false);  // applicability already worked out
+  // For an ask_if: a finding that no question which applies can set any more is absent (its
+  // question was skipped), not pending; so is one left unknown by a "not sure" that its plain
+  // follow-ups did not cover (the gate asks about what the person is sure of).
+  auto finding = [&](int index) {
+    const auto f = static_cast<std::size_t>(index);
+    if (state.findings[f] != Tri::kUnknown) return state.findings[f];
+    if (state.unsure[f]) return Tri::kFalse;
+    for (int setter : kb.finding_setters[f]) {
+      const auto s = static_cast<std::size_t>(setter);
+      if (!decided[s] || state.applicable[s]) return Tri::kUnknown;
+    }
+    return Tri::kFalse;
+  };
   auto no_cause = [](int) { return Tri::kUnknown; };
   for (int qi : kb.interview_order) {
     const auto q = static_cast<std::size_t>(qi);
     const Question& question = kb.questions[q];
-    if (question.ask_if && Evaluate(*question.ask_if, finding, no_cause) == Tri::kFalse) {
+    decided[q] = true;
+    const bool gate_open =
+        question.follows < 0 || doubted[static_cast<std::size_t>(question.follows)];
+    if (!gate_open ||
+        (question.ask_if && Evaluate(*question.ask_if, finding, no_cause) == Tri::kFalse)) {
       state.applicable[q] = false;
       continue;
     }
     auto it = answers.find(question.id);
     if (it == answers.end()) continue;
     state.answered[q] = true;
+    AnswerValue value = it->second;
+    bool doubt = false;
+    bool absent = false;
+    if (value.kind == AnswerValue::Kind::kUnknown) {
+      doubted[q] = true;
+      doubt = true;
+      // Follow-ups settle it; without them, the doubt reading (if any) stands in for the answer.
+      if (question.follow_ups.empty() && question.unsure) {
+        absent = question.unsure->absent;
+        value = DoubtAnswer(question);
+      }
+    }
     for (const FindingRule& rule : question.findings) {
       const auto f = static_cast<std::size_t>(rule.finding);
-      state.findings[f] = Merge(state.findings[f], ApplyRule(rule, it->second), set[f]);
-      set[f] = true;
+      const Tri incoming = absent ? Tri::kFalse : ApplyRule(rule, value);
+      const int w = Weight(incoming, doubt);
+      if (w > weight[f]) {
+        weight[f] = w;
+        state.findings[f] = incoming;
+        state.unsure[f] = doubt;
+      }
     }
-  }
-  state.unsure.assign(kb.findings.size(), false);
-  for (std::size_t f = 0; f < set.size(); ++f) {
-    state.unsure[f] = set[f] && state.findings[f] == Tri::kUnknown;
   }
   return state;
 }

@@ -84,6 +84,12 @@ std::vector<RankedCause> RankCauses(const KnowledgeBase& kb, const std::vector<T
   return ranked;
 }
 
+std::string ChanceText(double probability) {
+  const long tenths = std::lround(probability * 10);
+  if (tenths < 1) return "fewer than 1 in 10 people with answers like yours";
+  return fmt::format("about {} in 10 people with answers like yours", std::min(tenths, 9L));
+}
+
 double Uncertainty(const std::vector<double>& posteriors) {
   double total = 0;
   for (double p : posteriors) total += Entropy(p);

@@ -148,6 +148,14 @@ void KnowledgeBase::Index() {
   for (std::size_t i = 0; i < red_flags.size(); ++i) {
     CollectFindings(red_flags[i].pattern, red_flag_findings[i]);
   }
+  finding_setters.assign(findings.size(), {});
+  for (std::size_t q = 0; q < questions.size(); ++q) {
+    for (const FindingRule& rule : questions[q].findings) {
+      if (rule.finding >= 0 && static_cast<std::size_t>(rule.finding) < findings.size()) {
+        finding_setters[static_cast<std::size_t>(rule.finding)].push_back(static_cast<int>(q));
+      }
+    }
+  }
   question_urgency.assign(questions.size(), -1);
   for (std::size_t q = 0; q < questions.size(); ++q) {
     for (const FindingRule& rule : questions[q].findings) {
@@ -159,31 +167,42 @@ void KnowledgeBase::Index() {
       }
     }
   }
+  // Screening questions: their findings feed a danger sign or the safety net. An assessment
+  // needs their answers, and a "not sure" to them must say what it means (DoubtReading).
+  std::vector<int> safety_findings;
+  for (const SafetyNetRule& rule : rules.safety_net) CollectFindings(rule.when, safety_findings);
+  for (std::size_t q = 0; q < questions.size(); ++q) {
+    bool feeds = question_urgency[q] >= 0;
+    for (const FindingRule& rule : questions[q].findings) {
+      feeds = feeds || std::find(safety_findings.begin(), safety_findings.end(), rule.finding) !=
+                           safety_findings.end();
+    }
+    questions[q].screening = feeds || questions[q].stage == Stage::kRedFlag;
+  }
   interview_order.clear();
   std::vector<int> main;
   for (std::size_t q = 0; q < questions.size(); ++q) {
     if (!questions[q].is_follow_up) main.push_back(static_cast<int>(q));
   }
+  // Stage, then the author's order: danger signs are written most urgent first, after the
+  // question that routes them (where it hurts).
   std::stable_sort(main.begin(), main.end(), [this](int a, int b) {
     const Question& qa = questions[static_cast<std::size_t>(a)];
     const Question& qb = questions[static_cast<std::size_t>(b)];
     if (qa.stage != qb.stage) return qa.stage < qb.stage;
-    if (qa.stage == Stage::kRedFlag) {
-      const int ua = question_urgency[static_cast<std::size_t>(a)];
-      const int ub = question_urgency[static_cast<std::size_t>(b)];
-      if (ua != ub) return ua > ub;
-    }
     return qa.order < qb.order;
   });
-  for (int q : main) {
+  // Follow-ups stay right after the question they follow up, depth first (guarded against
+  // cycles, which the loader reports).
+  std::vector<bool> placed(questions.size(), false);
+  auto place = [&](auto& self, int q, std::size_t depth) -> void {
+    const auto i = static_cast<std::size_t>(q);
+    if (placed[i] || depth > questions.size()) return;
+    placed[i] = true;
     interview_order.push_back(q);
-    // A chain of follow-ups stays with its question (guarded against cycles).
-    int next = questions[static_cast<std::size_t>(q)].follow_up;
-    for (std::size_t guard = 0; next >= 0 && guard < questions.size(); ++guard) {
-      interview_order.push_back(next);
-      next = questions[static_cast<std::size_t>(next)].follow_up;
-    }
-  }
+    for (int next : questions[i].follow_ups) self(self, next, depth + 1);
+  };
+  for (int q : main) place(place, q, 0);
 }
 
 int KnowledgeBase::FindingIndex(std::string_view id) const { return Lookup(finding_index_, id); }

@@ -117,11 +117,84 @@ std::optional<Stage> ParseStage(std::string_view text) {
   return std::nullopt;
 }
 
+// `unsure = { read_as = ..., why = "...", sources = [...] }`: read_as is "absent" (every finding
+// the question sets counts as absent), true or false for a yes/no question, a choice id for a
+// single choice, or a list of choice ids.
+DoubtReading ReadDoubtReading(const TomlReader& r, const toml::table& t, const Question& q) {
+  r.CheckKeys(t, "unsure", {"read_as", "why", "sources", "evidence"});
+  DoubtReading reading;
+  static_cast<Cited&>(reading) = r.Citation(t);
+  reading.why = r.String(t, "why");
+  const toml::node* value = t.get("read_as");
+  auto wrong = [&](std::string_view expected) {
+    r.Report(value != nullptr ? *value : static_cast<const toml::node&>(t),
+             fmt::format("question '{}': unsure.read_as must be \"absent\" or {}", q.id, expected));
+  };
+  std::string_view expected;
+  switch (q.type) {
+    case AnswerType::kYesNo:
+      expected = "true or false";
+      break;
+    case AnswerType::kSingleChoice:
+    case AnswerType::kSide:
+      expected = "one choice id";
+      break;
+    case AnswerType::kMultiChoice:
+    case AnswerType::kBodyLocation:
+      expected = "a list of choice ids";
+      break;
+    case AnswerType::kNumber:
+      expected = "nothing else for a number question";
+      break;
+  }
+  if (value == nullptr) {
+    wrong(expected);
+    return reading;
+  }
+  auto check_choice = [&](const std::string& id) {
+    if (q.FindChoice(id) != nullptr) return;
+    std::vector<std::string> ids;
+    for (const Choice& c : q.choices) ids.push_back(c.id);
+    const std::string hint = ClosestMatch(id, ids);
+    r.Report(*value,
+             fmt::format("question '{}': unsure.read_as names unknown choice '{}'{}", q.id, id,
+                         hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+  };
+  if (const auto* text = value->as_string(); text != nullptr && text->get() == "absent") {
+    reading.absent = true;
+  } else if (const auto* flag = value->as_boolean(); flag != nullptr) {
+    if (q.type != AnswerType::kYesNo) return wrong(expected), reading;
+    reading.boolean = flag->get();
+  } else if (text != nullptr) {
+    if (q.type != AnswerType::kSingleChoice && q.type != AnswerType::kSide) {
+      return wrong(expected), reading;
+    }
+    reading.choices.push_back(text->get());
+    check_choice(reading.choices.back());
+  } else if (const auto* list = value->as_array(); list != nullptr) {
+    if (q.type != AnswerType::kMultiChoice && q.type != AnswerType::kBodyLocation) {
+      return wrong(expected), reading;
+    }
+    for (const toml::node& element : *list) {
+      if (const auto* id = element.as_string()) {
+        reading.choices.push_back(id->get());
+        check_choice(reading.choices.back());
+      } else {
+        wrong(expected);
+      }
+    }
+  } else {
+    wrong(expected);
+  }
+  return reading;
+}
+
 void ReadQuestions(Builder& b, const TomlReader& r, const toml::table& root) {
   for (const toml::table* t : r.Tables(root, "question")) {
-    r.CheckKeys(*t, "[[question]]",
-                {"id", "stage", "order", "text", "help", "type", "unit", "min", "max", "integer",
-                 "choice", "finding", "ask_if", "if_unknown", "sources", "evidence"});
+    r.CheckKeys(
+        *t, "[[question]]",
+        {"id", "stage", "order", "text", "help", "type", "unit", "min", "max", "integer", "choice",
+         "finding", "ask_if", "if_unknown", "unsure", "check", "optional", "sources", "evidence"});
     Question q;
     static_cast<Cited&>(q) = r.Citation(*t);
     q.id = ReadId(r, *t);
@@ -214,7 +287,18 @@ void ReadQuestions(Builder& b, const TomlReader& r, const toml::table& root) {
                                q.id));
     }
     q.ask_if = r.Expression(*t, "ask_if", false);
-    q.if_unknown = r.String(*t, "if_unknown", false);
+    q.check = r.String(*t, "check", false);
+    q.optional = r.Bool(*t, "optional").value_or(false);
+    q.if_unknown = r.Strings(*t, "if_unknown");
+    if (const toml::node* node = t->get("unsure")) {
+      if (const toml::table* u = node->as_table()) {
+        q.unsure = ReadDoubtReading(r, *u, q);
+      } else {
+        r.Report(*node, fmt::format("question '{}': 'unsure' must be a table "
+                                    "{{ read_as = ..., why = \"...\", sources = [...] }}",
+                                    q.id));
+      }
+    }
     b.kb.questions.push_back(std::move(q));
   }
 }
@@ -472,21 +556,29 @@ void ReadRules(Builder& b, const TomlReader& r, const toml::table& root) {
   };
   if (const auto* t = section("interview")) {
     r.CheckKeys(*t, "[interview]",
-                {"max_questions", "stop_probability", "stop_margin", "min_information_gain",
-                 "min_adaptive_questions", "sources", "evidence"});
+                {"max_questions", "optional_budget", "stop_probability", "stop_margin",
+                 "min_information_gain", "min_adaptive_questions", "sources", "evidence"});
     cite(*t);
     rules.max_questions = r.Integer(*t, "max_questions", true).value_or(25);
+    rules.optional_budget = r.Integer(*t, "optional_budget", true).value_or(18);
     rules.stop_probability = r.Number(*t, "stop_probability", true).value_or(0.85);
     rules.stop_margin = r.Number(*t, "stop_margin", true).value_or(0.3);
     rules.min_information_gain = r.Number(*t, "min_information_gain", true).value_or(0.01);
     rules.min_adaptive_questions = r.Integer(*t, "min_adaptive_questions", true).value_or(3);
   }
   if (const auto* t = section("inference")) {
-    r.CheckKeys(*t, "[inference]", {"likely", "cause_level", "report_min", "sources", "evidence"});
+    r.CheckKeys(*t, "[inference]",
+                {"likely", "cause_level", "report_min", "max_probability", "causes_shown",
+                 "sources", "evidence"});
     cite(*t);
     rules.likely = r.Number(*t, "likely", true).value_or(0.3);
     rules.cause_level = r.Number(*t, "cause_level", true).value_or(0.5);
     rules.report_min = r.Number(*t, "report_min", true).value_or(0.02);
+    rules.max_probability = r.Number(*t, "max_probability", true).value_or(0.9);
+    rules.causes_shown = r.Integer(*t, "causes_shown", true).value_or(5);
+    if (!(rules.max_probability > 0.5 && rules.max_probability < 1) || rules.causes_shown < 1) {
+      r.Report(*t, "inference: max_probability must be between 0.5 and 1, causes_shown at least 1");
+    }
   }
   for (const toml::table* t : r.Tables(root, "triage_level")) {
     r.CheckKeys(*t, "[[triage_level]]",
@@ -710,6 +802,12 @@ class Resolver {
     }
   }
 
+  // After Index(), which works out which questions screen for danger and the interview order.
+  void RunAfterIndex() {
+    DoubtRefs();
+    GateOrder();
+  }
+
   void Run() {
     Duplicates();
     for (const Finding& f : kb_.findings) Sources(f, f.where, fmt::format("finding '{}'", f.id));
@@ -778,13 +876,100 @@ class Resolver {
       }
     }
     if (q.ask_if) Expression(*q.ask_if, q.where, false);
-    if (!q.if_unknown.empty()) {
-      q.follow_up = kb_.QuestionIndex(q.if_unknown);
-      if (q.follow_up < 0) {
+    if (q.unsure) Sources(*q.unsure, q.where, fmt::format("question '{}': unsure", q.id));
+    q.follow_ups.clear();
+    const int self = kb_.QuestionIndex(q.id);
+    for (const std::string& id : q.if_unknown) {
+      const int follow_up = kb_.QuestionIndex(id);
+      if (follow_up < 0) {
         b_.Report(q.where, fmt::format("question '{}': if_unknown names unknown question '{}'{}",
-                                       q.id, q.if_unknown, Hint(q.if_unknown, question_ids_)));
-      } else {
-        kb_.questions[static_cast<std::size_t>(q.follow_up)].is_follow_up = true;
+                                       q.id, id, Hint(id, question_ids_)));
+        continue;
+      }
+      Question& other = kb_.questions[static_cast<std::size_t>(follow_up)];
+      if (other.is_follow_up || follow_up == self) {
+        b_.Report(q.where, fmt::format("question '{}': '{}' already follows up another question; "
+                                       "a follow-up belongs to one question",
+                                       q.id, id));
+        continue;
+      }
+      if (other.stage != q.stage) {
+        b_.Report(q.where, fmt::format("question '{}': its follow-up '{}' must be in the same "
+                                       "stage",
+                                       q.id, id));
+      }
+      other.is_follow_up = true;
+      other.follows = self;
+      q.follow_ups.push_back(follow_up);
+    }
+  }
+
+  // The model of doubt: every screening question says what "not sure" means, by asking plainer
+  // follow-ups or by a reading with its reason and sources; other questions do not (their "not
+  // sure" is simply not known). Screening questions come before the adaptive stage, so that an
+  // assessment always has them.
+  // An ask_if can only be decided by answers that come before its question in interview order.
+  void GateOrder() {
+    std::vector<int> position(kb_.questions.size(), 0);
+    for (std::size_t i = 0; i < kb_.interview_order.size(); ++i) {
+      position[static_cast<std::size_t>(kb_.interview_order[i])] = static_cast<int>(i);
+    }
+    for (std::size_t q = 0; q < kb_.questions.size(); ++q) {
+      const Question& question = kb_.questions[q];
+      if (!question.ask_if) continue;
+      std::vector<int> gate;
+      CollectFindings(*question.ask_if, gate);
+      for (int f : gate) {
+        if (f < 0) continue;
+        bool earlier = false;
+        for (int setter : kb_.finding_setters[static_cast<std::size_t>(f)]) {
+          earlier = earlier || position[static_cast<std::size_t>(setter)] < position[q];
+        }
+        if (!earlier) {
+          b_.Report(question.where,
+                    fmt::format("question '{}': ask_if reads '{}', which no question before it "
+                                "sets; put the question after one that does",
+                                question.id, kb_.findings[static_cast<std::size_t>(f)].id));
+        }
+      }
+    }
+  }
+
+  void DoubtRefs() {
+    for (const Question& q : kb_.questions) {
+      // A chain of follow-ups must lead back to a main question.
+      int up = q.follows;
+      for (std::size_t steps = 0; up >= 0 && steps < kb_.questions.size(); ++steps) {
+        up = kb_.questions[static_cast<std::size_t>(up)].follows;
+      }
+      if (up >= 0) {
+        b_.Report(q.where, fmt::format("question '{}': its follow-ups form a loop", q.id));
+      }
+      const bool has_follow_ups = !q.follow_ups.empty();
+      if (q.screening) {
+        if (q.stage == Stage::kAdaptive || q.stage == Stage::kProgramme) {
+          b_.Report(q.where, fmt::format("question '{}' feeds a danger sign or the safety net, so "
+                                         "it must be in the red_flag or core stage",
+                                         q.id));
+        }
+        if (has_follow_ups == q.unsure.has_value()) {
+          b_.Report(q.where,
+                    fmt::format("question '{}' feeds a danger sign or the safety net: say what "
+                                "\"not sure\" means with either if_unknown (plainer follow-ups) "
+                                "or unsure = {{ read_as = ..., why = ..., sources = [...] }}, not "
+                                "{}",
+                                q.id, has_follow_ups ? "both" : "neither"));
+        }
+      }
+      if (q.optional && (q.screening || q.stage != Stage::kProgramme)) {
+        b_.Report(q.where, fmt::format("question '{}': only programme questions that screen for "
+                                       "nothing can be optional",
+                                       q.id));
+      }
+      if (!q.screening && q.unsure) {
+        b_.Report(q.where, fmt::format("question '{}' feeds no danger sign; its \"not sure\" is "
+                                       "simply unknown, so it takes no 'unsure' reading",
+                                       q.id));
       }
     }
   }
@@ -991,6 +1176,7 @@ LoadOutcome LoadKnowledge(std::span<const KnowledgeFile> files) {
         Diagnostic{"", 0, 0, "the knowledge base needs questions, red flags and causes"});
   }
   builder.kb.Index();
+  Resolver(builder).RunAfterIndex();
   if (outcome.diagnostics.empty()) outcome.kb = std::move(builder.kb);
   return outcome;
 }

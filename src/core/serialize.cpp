@@ -224,7 +224,6 @@ Result<InterviewInput> ParseInterviewLine(const KnowledgeBase& kb, std::string_v
 }
 
 json QuestionJson(const KnowledgeBase& kb, const Question& question) {
-  (void)kb;
   json choices = json::array();
   for (const Choice& choice : question.choices) {
     choices.push_back({{"id", choice.id}, {"text", choice.text}});
@@ -238,9 +237,13 @@ json QuestionJson(const KnowledgeBase& kb, const Question& question) {
               {"unit", question.unit.empty() ? json(nullptr) : json(question.unit)},
               {"min", question.type == AnswerType::kNumber ? json(question.min) : json(nullptr)},
               {"max", question.type == AnswerType::kNumber ? json(question.max) : json(nullptr)},
-              {"red_flag_screen", question.stage == Stage::kRedFlag},
+              {"red_flag_screen", question.screening},
               {"allows_unknown", true}};
   if (question.type == AnswerType::kNumber) out["integer"] = question.integer;
+  if (!question.check.empty()) out["check"] = question.check;
+  if (question.follows >= 0) {
+    out["follows_up"] = kb.questions[static_cast<std::size_t>(question.follows)].id;
+  }
   return out;
 }
 
@@ -274,8 +277,7 @@ json AssessmentJson(const KnowledgeBase& kb, const Assessment& assessment) {
                          {"uncertain", match.uncertain},
                          {"sources", Sources(flag.sources)}});
   }
-  json causes = json::array();
-  for (const RankedCause& ranked : assessment.causes) {
+  auto cause_json = [&kb](const RankedCause& ranked) {
     const Cause& cause = kb.causes[static_cast<std::size_t>(ranked.cause)];
     json evidence = json::array();
     for (const EvidenceItem& item : ranked.evidence) {
@@ -285,18 +287,31 @@ json AssessmentJson(const KnowledgeBase& kb, const Assessment& assessment) {
                           {"likelihood_ratio", Round(item.likelihood_ratio, 100)},
                           {"sources", Sources(item.sources)}});
     }
-    causes.push_back(
-        {{"id", cause.id},
-         {"name", cause.name},
-         {"kind", cause.kind},
-         {"probability", Round(ranked.probability, 1000)},
-         {"flagged_by",
-          ranked.flagged_by < 0
-              ? nlohmann::json(nullptr)
-              : nlohmann::json(kb.red_flags[static_cast<std::size_t>(ranked.flagged_by)].id)},
-         {"summary", cause.summary},
-         {"evidence", evidence},
-         {"sources", Sources(cause.sources)}});
+    json out = {{"id", cause.id},
+                {"name", cause.name},
+                {"kind", cause.kind},
+                {"probability", Round(ranked.probability, 1000)},
+                {"chance", ChanceText(ranked.probability)},
+                {"summary", cause.summary},
+                {"evidence", evidence},
+                {"sources", Sources(cause.sources)}};
+    if (ranked.flagged_by >= 0) {
+      const RedFlag& flag = kb.red_flags[static_cast<std::size_t>(ranked.flagged_by)];
+      out["flagged_by"] = flag.id;
+      out["why"] = flag.reason;
+    }
+    return out;
+  };
+  json causes = json::array();
+  for (const RankedCause& ranked : assessment.causes) causes.push_back(cause_json(ranked));
+  json more_causes = json::array();
+  for (const RankedCause& ranked : assessment.more_causes)
+    more_causes.push_back(cause_json(ranked));
+  json rule_out = json::array();
+  for (const RankedCause& ranked : assessment.rule_out) rule_out.push_back(cause_json(ranked));
+  json doubts = json::array();
+  for (const Doubt& doubt : triage.doubts) {
+    doubts.push_back({{"question", doubt.question}, {"text", doubt.text}});
   }
   json medication = json::array();
   for (const MedicationCaution* caution : assessment.medication_cautions) {
@@ -319,8 +334,10 @@ json AssessmentJson(const KnowledgeBase& kb, const Assessment& assessment) {
             {"red_flags", red_flags},
             {"safety_net", triage.safety_net},
             {"watch_for", ReasonsJson(triage.watch_for)},
-            {"unanswered_screening", triage.unanswered_screening}}},
+            {"doubts", doubts}}},
+          {"rule_out", rule_out},
           {"causes", causes},
+          {"more_causes", more_causes},
           {"programme",
            assessment.programme ? ProgrammeJson(kb, *assessment.programme) : json(nullptr)},
           {"medication", medication}};

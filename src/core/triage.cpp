@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "hipcoach/inference.hpp"
+
 namespace hipcoach {
 namespace {
 
@@ -14,58 +16,88 @@ TriageLevel Max(TriageLevel a, TriageLevel b) {
 
 }  // namespace
 
-namespace {
-
-// Evaluates a pattern with each finding's value chosen by `leaf(finding, positive)`, where
-// `positive` says whether the finding sits under an even number of nots. This lets a "not sure"
-// take whichever value is worse for the person: present under an even number of nots, absent
-// under an odd one.
-template <typename Leaf>
-Tri EvaluatePolar(const Expr& expr, bool positive, const Leaf& leaf) {
-  if (expr.kind == Expr::Kind::kFinding) return leaf(expr.index, positive);
-  if (expr.kind == Expr::Kind::kNot) {
-    const Tri inner = EvaluatePolar(expr.children.front(), !positive, leaf);
-    if (inner == Tri::kUnknown) return Tri::kUnknown;
-    return inner == Tri::kTrue ? Tri::kFalse : Tri::kTrue;
-  }
-  // all / any. (A cause leaf has no children and evaluates to false here; the loader keeps
-  // causes out of red-flag patterns: KnowledgeLoader.RedFlagPatternsCannotUseCauses.)
-  const bool all = expr.kind == Expr::Kind::kAll;
-  Tri result = all ? Tri::kTrue : Tri::kFalse;
-  for (const Expr& child : expr.children) {
-    const Tri value = EvaluatePolar(child, positive, leaf);
-    if (value == (all ? Tri::kFalse : Tri::kTrue)) return value;
-    if (value == Tri::kUnknown) result = Tri::kUnknown;
-  }
-  return result;
-}
-
-}  // namespace
-
 std::vector<MatchedRedFlag> MatchRedFlags(const KnowledgeBase& kb, const FindingState& state,
                                           Unasked unasked) {
   std::vector<MatchedRedFlag> matched;
-  const Tri not_asked = unasked == Unasked::kAbsent ? Tri::kFalse : Tri::kUnknown;
-  auto value = [&](int f, bool positive, bool worst_case) {
-    const auto i = static_cast<std::size_t>(f);
-    if (state.findings[i] != Tri::kUnknown) return state.findings[i];
-    if (!state.unsure[i]) return not_asked;
-    if (!worst_case) return Tri::kUnknown;
-    return positive ? Tri::kTrue : Tri::kFalse;
+  const Tri not_known = unasked == Unasked::kAbsent ? Tri::kFalse : Tri::kUnknown;
+  auto said = [&](int f) {
+    const Tri value = state.findings[static_cast<std::size_t>(f)];
+    return value == Tri::kUnknown ? not_known : value;
   };
+  // The same without the doubt readings: a match that needs them rests on a "not sure".
+  auto certain = [&](int f) {
+    return state.unsure[static_cast<std::size_t>(f)] ? Tri::kUnknown : said(f);
+  };
+  auto no_cause = [](int) { return Tri::kFalse; };
   for (std::size_t i = 0; i < kb.red_flags.size(); ++i) {
     const Expr& pattern = kb.red_flags[i].pattern;
-    auto worst = [&](int f, bool positive) { return value(f, positive, true); };
-    if (EvaluatePolar(pattern, true, worst) != Tri::kTrue) continue;
-    auto given = [&](int f, bool positive) { return value(f, positive, false); };
-    const bool certain = EvaluatePolar(pattern, true, given) == Tri::kTrue;
-    matched.push_back(MatchedRedFlag{static_cast<int>(i), !certain});
+    if (Evaluate(pattern, said, no_cause) != Tri::kTrue) continue;
+    MatchedRedFlag match{static_cast<int>(i), false, {}};
+    if (Evaluate(pattern, certain, no_cause) != Tri::kTrue) {
+      match.uncertain = true;
+      for (int f : kb.red_flag_findings[i]) {
+        const auto index = static_cast<std::size_t>(f);
+        if (state.unsure[index] && state.findings[index] == Tri::kTrue) match.doubts.push_back(f);
+      }
+      if (match.doubts.empty()) {  // the doubt is an absence the pattern needs (under a `not`)
+        for (int f : kb.red_flag_findings[i]) {
+          const auto index = static_cast<std::size_t>(f);
+          if (state.unsure[index] && state.findings[index] == Tri::kFalse)
+            match.doubts.push_back(f);
+        }
+      }
+    }
+    matched.push_back(std::move(match));
   }
   return matched;
 }
 
+namespace {
+
+std::string JoinFindings(const KnowledgeBase& kb, const std::vector<int>& findings) {
+  std::string out;
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    if (i > 0) out += i + 1 == findings.size() ? " or " : ", ";
+    out += kb.findings[static_cast<std::size_t>(findings[i])].text;
+  }
+  return out;
+}
+
+// "not sure" answers to screening questions that a doubt reading settled, in plain words.
+std::vector<Doubt> Doubts(const KnowledgeBase& kb, const FindingState& state,
+                          const Answers& answers) {
+  std::vector<Doubt> out;
+  for (int qi : kb.interview_order) {
+    const auto q = static_cast<std::size_t>(qi);
+    const Question& question = kb.questions[q];
+    if (!question.screening || !question.unsure || !state.answered[q]) continue;
+    auto it = answers.find(question.id);
+    if (it == answers.end() || it->second.kind != AnswerValue::Kind::kUnknown) continue;
+    const DoubtReading& reading = *question.unsure;
+    std::string as;
+    if (reading.absent) {
+      as = question.type == AnswerType::kYesNo ? "no" : "none of these";
+    } else if (reading.boolean) {
+      as = *reading.boolean ? "yes, to be safe" : "no";
+    } else {
+      for (const std::string& id : reading.choices) {
+        const Choice* choice = question.FindChoice(id);
+        as += fmt::format("{}\"{}\"", as.empty() ? "" : " and ", choice->text);
+      }
+      if (as.empty()) as = "none of these";
+    }
+    std::string text = fmt::format("You were not sure about \"{}\", so hipcoach took it as {}.",
+                                   question.text, as);
+    if (!question.check.empty()) text += " " + question.check;
+    out.push_back(Doubt{question.id, std::move(text)});
+  }
+  return out;
+}
+
+}  // namespace
+
 TriageResult Triage(const KnowledgeBase& kb, const FindingState& state,
-                    const std::vector<double>& posteriors) {
+                    const std::vector<double>& posteriors, const Answers& answers) {
   TriageResult result;
   const Rules& rules = kb.rules;
   auto finding = [&state](int f) { return state.findings[static_cast<std::size_t>(f)]; };
@@ -80,9 +112,10 @@ TriageResult Triage(const KnowledgeBase& kb, const FindingState& state,
     result.level = Max(result.level, flag.level);
     std::string text = fmt::format("{}: {}", flag.name, flag.reason);
     if (match.uncertain) {
-      text +=
-          " You were not sure about one of the questions on this, so hipcoach takes the "
-          "safer course.";
+      text += fmt::format(
+          " You were not sure about {}. This cannot safely wait until you are sure, so hipcoach "
+          "treats it as possible.",
+          JoinFindings(kb, match.doubts));
     }
     result.reasons.push_back(Reason{std::move(text), flag.sources});
   }
@@ -100,10 +133,10 @@ TriageResult Triage(const KnowledgeBase& kb, const FindingState& state,
     const Cause& item = kb.causes[c];
     if (posteriors[c] < rules.cause_level || item.level == TriageLevel::kSelfCare) continue;
     result.level = Max(result.level, item.level);
-    result.reasons.push_back(
-        Reason{fmt::format("Your answers fit {} (about {}% likely). {}", item.name,
-                           static_cast<int>(std::lround(posteriors[c] * 100)), item.summary),
-               item.sources});
+    result.reasons.push_back(Reason{
+        fmt::format("Your answers fit {} ({}). {}", item.name,
+                    ChanceText(std::min(posteriors[c], rules.max_probability)), item.summary),
+        item.sources});
   }
 
   const TriageLevelInfo& info = rules.Level(result.level);
@@ -111,15 +144,7 @@ TriageResult Triage(const KnowledgeBase& kb, const FindingState& state,
     result.reasons.push_back(Reason{info.action, info.sources});
   }
 
-  // Danger-sign questions left unanswered (possible with an answers file, not in the interview).
-  for (int qi : kb.interview_order) {
-    const auto q = static_cast<std::size_t>(qi);
-    const Question& question = kb.questions[q];
-    if (question.stage != Stage::kRedFlag || question.is_follow_up) continue;
-    if (state.applicable[q] && !state.answered[q]) {
-      result.unanswered_screening.push_back(question.id);
-    }
-  }
+  result.doubts = Doubts(kb, state, answers);
 
   // What should bring the person back, when they are not being sent anywhere urgently.
   if (result.level == TriageLevel::kSelfCare || result.level == TriageLevel::kRoutine) {

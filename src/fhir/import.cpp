@@ -6,7 +6,6 @@
 #include <map>
 #include <vector>
 
-#include "hipcoach/interview.hpp"
 #include "internal.hpp"
 
 namespace hipcoach::fhir {
@@ -326,20 +325,9 @@ Answers Read(const KnowledgeBase& kb, std::string_view text) {
 
 Result<Answers> AnswersFromQuestionnaireResponse(const KnowledgeBase& kb, std::string_view text) {
   try {
-    Answers answers = Read(kb, text);
-    // Danger signs first, as in the interview: a response from a form that did not ask them
-    // would otherwise be read as "no danger signs" and could get a programme.
-    const NextStep next = NextQuestion(kb, answers);
-    if (next.question != nullptr && next.question->stage == Stage::kRedFlag) {
-      return MakeError(
-          ErrorCode::kInvalidInput,
-          fmt::format("QuestionnaireResponse.item: the danger-sign question {} (\"{}\") is not "
-                      "answered. hipcoach checks for danger signs before anything else, so it "
-                      "cannot assess this response; add an answer (\"not sure\" counts) and "
-                      "try again.",
-                      next.question->id, next.question->text));
-    }
-    return answers;
+    // Whether the danger screen is complete is the assessment's own check (Assess), as for every
+    // other way answers arrive.
+    return Read(kb, text);
   } catch (const Problem& problem) {
     return MakeError(ErrorCode::kInvalidInput, problem.message);
   } catch (const json::exception& error) {

@@ -145,9 +145,8 @@ std::optional<Gate> GateOf(const KnowledgeBase& kb, const Expr& expr) {
 // A follow-up is asked when its gate was answered "not sure"; that maps only for choice gates,
 // whose answerOptions carry the "not sure" coding.
 std::optional<Gate> FollowUpGate(const KnowledgeBase& kb, const Question& question) {
-  const int index = kb.QuestionIndex(question.id);
-  for (const Question& gate : kb.questions) {
-    if (gate.follow_up != index) continue;
+  if (question.follows >= 0) {
+    const Question& gate = kb.questions[static_cast<std::size_t>(question.follows)];
     if (!IsChoiceType(gate.type)) return std::nullopt;
     Gate out;
     out.conditions.push_back(

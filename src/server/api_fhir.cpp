@@ -47,7 +47,9 @@ void App::FhirQuestionnaireResponse(const http::Request& req, const Caller& call
   }
   auto answers = fhir::AnswersFromQuestionnaireResponse(kb_, req.body);
   if (!answers) Throw(400, "invalid_fhir", answers.error().message);
-  const Assessment assessment = Assess(kb_, *answers);
+  auto assessed = Assess(kb_, *answers);
+  if (!assessed) Throw(400, "invalid_fhir", assessed.error().message);
+  const Assessment& assessment = *assessed;
   WithStore(caller, [&](Store& store) {
     tracking::Tracker tracker(kb_, store, clock_);
     const RowId id = Must(tracker.SaveAssessment(*answers, assessment));

@@ -77,7 +77,10 @@ void App::Interview(const http::Request& req, const Caller&, const Params&, http
   const Answers answers = ParseAnswers(kb_, req);
   const NextStep step = NextQuestion(kb_, answers);
   if (step.question == nullptr) {
-    json result = AssessmentJson(kb_, Assess(kb_, answers));
+    // The interview has asked every danger-sign question it needs, so the screen is complete.
+    auto assessment = Assess(kb_, answers);
+    if (!assessment) Throw(500, "internal", assessment.error().message);
+    json result = AssessmentJson(kb_, *assessment);
     result["stop_reason"] = step.stop_reason;
     SendJson(res, {{"result", std::move(result)}});
     return;

@@ -223,7 +223,9 @@ void App::SaveAssessment(const http::Request& req, const Caller& caller, const P
   if (req.body.empty()) Throw(400, "invalid_json", "The request needs a JSON body.");
   auto answers = ParseAnswersDocument(kb_, req.body, "request");
   if (!answers) Throw(400, "invalid_answer", PlainAnswerError(answers.error().message));
-  const Assessment assessment = Assess(kb_, *answers);
+  auto assessed = Assess(kb_, *answers);
+  if (!assessed) Throw(400, "incomplete_screen", assessed.error().message);
+  const Assessment& assessment = *assessed;
   WithStore(caller, [&](Store& store) {
     Tracker tracker(kb_, store, clock_);
     const RowId id = Must(tracker.SaveAssessment(*answers, assessment));
@@ -411,7 +413,7 @@ void App::AddCheckIn(const http::Request& req, const Caller& caller, const Param
   json body = BodyObject(req);
   OnlyKeys(body, {"pain_now", "pain_worst", "regions", "slept_on_painful_side",
                   "sitting_tolerance_minutes", "running_km", "cycling_minutes", "sitting_hours",
-                  "change", "danger_answers", "resume", "psfs"});
+                  "change", "danger_answers", "resume", "clinician_seen", "psfs"});
   CheckIn c;
   c.person_id = caller.profile.person_id;
   c.pain_now = ReqInt(body, "pain_now", 0, 10);
@@ -461,6 +463,7 @@ void App::AddCheckIn(const http::Request& req, const Caller& caller, const Param
     c.danger_check = true;
   }
   const bool resume = OptBool(body, "resume").value_or(false);
+  const bool clinician_seen = OptBool(body, "clinician_seen").value_or(false);
   std::optional<OutcomeRecord> psfs;
   if (auto items = body.find("psfs"); items != body.end() && !items->is_null()) {
     if (!items->is_array() || items->size() < 3 || items->size() > 5) {
@@ -487,6 +490,7 @@ void App::AddCheckIn(const http::Request& req, const Caller& caller, const Param
     json out = json::object();
     json flags = json::array();
     bool resumed = false;
+    std::string not_resumed;
     if (danger) {
       for (const MatchedRedFlag& m : Must(tracker.RecordDangerAnswers(*danger))) {
         const RedFlag& flag = kb_.red_flags[static_cast<std::size_t>(m.red_flag)];
@@ -497,9 +501,14 @@ void App::AddCheckIn(const http::Request& req, const Caller& caller, const Param
                          {"uncertain", m.uncertain}});
       }
       if (flags.empty() && resume && state.paused) {
-        Must(tracker.Resume("No danger signs at the check-in; the person resumed."));
-        resumed = true;
+        // The check-in is kept either way; a resume the rules do not allow says why.
+        auto ok = tracker.Resume(*danger, clinician_seen);
+        resumed = ok.has_value();
+        if (!ok && ok.error().code != ErrorCode::kInvalidInput) Must(ok);
+        if (!ok) not_resumed = ok.error().message;
       }
+    } else if (resume && state.paused) {
+      not_resumed = "Resuming needs the danger-sign questions answered at this check-in.";
     }
     Must(store.Transaction([&]() -> Result<void> {
       auto id = store.AddCheckIn(c);
@@ -518,6 +527,7 @@ void App::AddCheckIn(const http::Request& req, const Caller& caller, const Param
     }));
     out["red_flags"] = flags;
     out["resumed"] = resumed;
+    if (!not_resumed.empty()) out["not_resumed"] = not_resumed;
     if (state.plan) out["updates"] = AfterNewData(tracker);
     SendJson(res, out, 201);
   });

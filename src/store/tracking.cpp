@@ -277,6 +277,40 @@ Result<RowId> PersonId(Store& store) {
   return profile->person_id;
 }
 
+namespace {
+
+// A pause event's details: {"level": "...", "red_flags": [...]}. Pauses from the safety net carry
+// their escalation's level; pauses stored before details existed count as urgent.
+TriageLevel PauseLevel(const KnowledgeBase& kb, const Event& e) {
+  const json details = json::parse(e.details_json, nullptr, false);
+  if (details.is_object() && details.contains("level") && details["level"].is_string()) {
+    if (auto level = ParseTriageLevel(details["level"].get<std::string>())) return *level;
+  }
+  if (const EscalationText* text = kb.rules.FindEscalation(e.code)) return text->level;
+  return TriageLevel::kUrgent;
+}
+
+std::vector<std::string> PauseRedFlags(const Event& e) {
+  std::vector<std::string> out;
+  const json details = json::parse(e.details_json, nullptr, false);
+  if (details.is_object() && details.contains("red_flags") && details["red_flags"].is_array()) {
+    for (const json& id : details["red_flags"]) {
+      if (id.is_string()) out.push_back(id.get<std::string>());
+    }
+  }
+  return out;
+}
+
+json PauseDetails(const KnowledgeBase& kb, TriageLevel level,
+                  const std::vector<MatchedRedFlag>& flags) {
+  json ids = json::array();
+  for (const MatchedRedFlag& m : flags)
+    ids.push_back(kb.red_flags[static_cast<std::size_t>(m.red_flag)].id);
+  return {{"level", ToString(level)}, {"red_flags", ids}};
+}
+
+}  // namespace
+
 Result<State> Tracker::Load() {
   State state;
   auto profile = store_.LocalProfile();
@@ -300,9 +334,18 @@ Result<State> Tracker::Load() {
     if (e.kind == "pause") {
       state.paused = true;
       state.pause_message = e.message;
+      state.pause_level = std::max(state.pause_level, PauseLevel(kb_, e));
+      for (const std::string& flag : PauseRedFlags(e)) {
+        if (std::find(state.pause_red_flags.begin(), state.pause_red_flags.end(), flag) ==
+            state.pause_red_flags.end()) {
+          state.pause_red_flags.push_back(flag);
+        }
+      }
     } else if (e.kind == "resume") {
       state.paused = false;
       state.pause_message.clear();
+      state.pause_level = TriageLevel::kSelfCare;
+      state.pause_red_flags.clear();
     }
   }
   return state;
@@ -335,9 +378,13 @@ Result<RowId> Tracker::SaveAssessment(const Answers& answers, const Assessment& 
     auto state = Load();
     if (!state) return tl::unexpected(state.error());
     if (assessment.triage.level >= TriageLevel::kUrgent) {
-      HIPCOACH_TRY(store_.AddEvent({0, *person, now, "pause", "assessment",
-                                    kb_.rules.Level(assessment.triage.level).action, "{}"}));
-    } else if (state->paused) {
+      HIPCOACH_TRY(store_.AddEvent(
+          {0, *person, now, "pause", "assessment", kb_.rules.Level(assessment.triage.level).action,
+           PauseDetails(kb_, assessment.triage.level, assessment.triage.red_flags).dump()}));
+    } else if (state->paused && state->pause_level < TriageLevel::kUrgent) {
+      // A complete new danger screen without danger signs lifts a routine pause. After an urgent
+      // or emergency pause, resuming also needs the person's word that a clinician has seen
+      // them (Resume).
       HIPCOACH_TRY(store_.AddEvent({0, *person, now, "resume", "assessment",
                                     "A new assessment found no danger signs.", "{}"}));
     }
@@ -560,10 +607,14 @@ Result<std::vector<MatchedRedFlag>> Tracker::RecordDangerAnswers(const Answers& 
       HIPCOACH_TRY(
           store_.AddEvent({0, *person, now, "danger_sign", flag.id, flag.action, details.dump()}));
     }
-    if (!state->paused) {
-      HIPCOACH_TRY(store_.AddEvent({0, *person, now, "pause", "danger_sign",
-                                    EscalationMessage(kb_, "danger_sign", 0, 0, 0), "{}"}));
+    TriageLevel level = TriageLevel::kSelfCare;
+    for (const MatchedRedFlag& m : matched) {
+      level = std::max(level, kb_.red_flags[static_cast<std::size_t>(m.red_flag)].level);
     }
+    // Each new danger sign is recorded with the pause, so that resuming needs it answered "no".
+    HIPCOACH_TRY(store_.AddEvent({0, *person, now, "pause", "danger_sign",
+                                  EscalationMessage(kb_, "danger_sign", 0, 0, 0),
+                                  PauseDetails(kb_, level, matched).dump()}));
     return {};
   });
   if (!written) return tl::unexpected(written.error());
@@ -599,12 +650,60 @@ Result<void> Tracker::Pause(const std::string& code, const std::string& message)
   return {};
 }
 
-Result<void> Tracker::Resume(const std::string& message) {
+Result<void> Tracker::Resume(const Answers& danger_answers, bool clinician_seen) {
   auto person = PersonId(store_);
   if (!person) return tl::unexpected(person.error());
-  auto id = store_.AddEvent({0, *person, clock_.Now(), "resume", "resume", message, "{}"});
-  if (!id) return tl::unexpected(id.error());
-  return {};
+  return store_.Transaction([&]() -> Result<void> {
+    auto state = Load();
+    if (!state) return tl::unexpected(state.error());
+    if (!state->paused) return MakeError(ErrorCode::kInvalidInput, "The programme is not paused.");
+    const FindingState findings = DeriveFindings(kb_, danger_answers);
+    if (!MatchRedFlags(kb_, findings, Unasked::kAbsent).empty()) {
+      return MakeError(ErrorCode::kInvalidInput,
+                       "Your answers still show a danger sign, so the programme stays paused.");
+    }
+    // What the person said, with no doubt reading: each sign that paused the programme must be
+    // ruled out by plain answers.
+    const std::vector<Tri> said = findings.Evidence();
+    auto finding = [&](int f) { return said[static_cast<std::size_t>(f)]; };
+    auto no_cause = [](int) { return Tri::kFalse; };
+    for (const std::string& id : state->pause_red_flags) {
+      const RedFlag* flag = kb_.FindRedFlag(id);
+      if (flag == nullptr || Evaluate(flag->pattern, finding, no_cause) == Tri::kFalse) continue;
+      std::string questions;
+      std::vector<int> used;
+      CollectFindings(flag->pattern, used);
+      for (int qi : kb_.interview_order) {
+        const Question& q = kb_.questions[static_cast<std::size_t>(qi)];
+        if (q.is_follow_up || !findings.applicable[static_cast<std::size_t>(qi)]) continue;
+        bool feeds = false;
+        for (const FindingRule& rule : q.findings) {
+          feeds = feeds || std::find(used.begin(), used.end(), rule.finding) != used.end();
+        }
+        if (feeds) questions += fmt::format("{}\"{}\"", questions.empty() ? "" : ", ", q.text);
+      }
+      return MakeError(
+          ErrorCode::kInvalidInput,
+          fmt::format("The programme was paused for \"{}\". To resume, answer its questions with a "
+                      "plain no (not \"not sure\"): {}",
+                      flag->name, questions));
+    }
+    if (state->pause_level >= TriageLevel::kUrgent && !clinician_seen) {
+      return MakeError(ErrorCode::kInvalidInput,
+                       "The programme was paused because you needed to see a doctor. Resume it "
+                       "once a doctor or physiotherapist has seen you and said it is safe, and "
+                       "confirm that they have.");
+    }
+    const json details = {{"clinician_seen", clinician_seen},
+                          {"answers", AnswersDocument(danger_answers)["answers"]}};
+    auto id = store_.AddEvent(
+        {0, *person, clock_.Now(), "resume", "resume",
+         clinician_seen ? "A clinician has seen you and there are no danger signs: resumed."
+                        : "No danger signs at the check-in: resumed.",
+         details.dump()});
+    if (!id) return tl::unexpected(id.error());
+    return {};
+  });
 }
 
 }  // namespace hipcoach::tracking

@@ -144,7 +144,7 @@ TEST(FhirApi, ResponseStartsAndSavesAnAssessment) {
   // The same as the answers endpoint would give.
   auto answers = fhir::AnswersFromQuestionnaireResponse(Kb(), Response());
   ASSERT_TRUE(answers);
-  EXPECT_EQ(body["result"], AssessmentJson(Kb(), Assess(Kb(), *answers)));
+  EXPECT_EQ(body["result"], AssessmentJson(Kb(), Assess(Kb(), *answers).value()));
   const json list = client.Get("/api/v1/assessments").Json();
   EXPECT_EQ(list["assessments"].size(), 1u);
   // application/json is accepted too.

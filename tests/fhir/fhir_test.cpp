@@ -240,7 +240,8 @@ TEST(FhirRoundTrip, EveryGoldenCaseGivesTheSameAnswersAndResult) {
     auto back = fhir::AnswersFromQuestionnaireResponse(kb, text);
     ASSERT_TRUE(back) << entry.path() << ": " << back.error().message;
     EXPECT_EQ(*back, answers) << entry.path();
-    ExpectSameAssessment(Assess(kb, answers), Assess(kb, *back), entry.path().string());
+    ExpectSameAssessment(Assess(kb, answers).value(), Assess(kb, *back).value(),
+                         entry.path().string());
     // The answers file form reads back to the same answers too.
     auto again = ParseAnswersDocument(kb, fhir::AnswersDocumentJson(*back).dump(), "case");
     ASSERT_TRUE(again) << again.error().message;
@@ -505,7 +506,7 @@ Sample MakeSample() {
   TimeSeconds at = 1767600000;  // 2026-01-05T08:00:00Z
   RowId id = 1;
   for (const Answers* answers : std::vector<const Answers*>{&first, &s.answers}) {
-    const Assessment assessment = Assess(kb, *answers);
+    const Assessment assessment = Assess(kb, *answers).value();
     s.data.assessments.push_back({id, 7, at, kb.version, fhir::AnswersDocumentJson(*answers).dump(),
                                   AssessmentJson(kb, assessment).dump()});
     if (auto plan =
@@ -679,7 +680,7 @@ TEST(FhirBundle, TriageAndConditionsOfTheLatestAssessment) {
     EXPECT_TRUE((*o)["note"].is_array());
   }
   EXPECT_EQ(triage, 2);  // one per assessment
-  const Assessment latest = Assess(kb, s.answers);
+  const Assessment latest = Assess(kb, s.answers).value();
   std::vector<std::string> likely;
   for (const RankedCause& c : latest.causes) {
     if (c.probability >= kb.rules.likely || c.flagged_by >= 0) {

@@ -19,22 +19,29 @@ const KnowledgeBase& Kb() {
   return kb;
 }
 
-Answers DeskWorker() {
-  // The answers of tests/cases/causes/glute_weakness_desk.toml (painful side: left).
+// The danger-sign screen of a person with no danger signs (the red_flag stage).
+Answers NoDangerSigns() {
   Answers a;
+  a["pain_site"] = AnswerValue::Choices({"buttock", "lower_back"});
   a["rf_onset"] = AnswerValue::Choices({"gradual"});
   a["rf_weight_bearing"] = AnswerValue::Choice("normal");
-  a["rf_bladder_bowel"] = AnswerValue::Bool(false);
+  a["rf_tummy"] = AnswerValue::Choices({"none"});
   a["rf_nerve_signs"] = AnswerValue::Choices({"none"});
-  a["rf_fever"] = AnswerValue::Bool(false);
-  a["rf_leg_clot"] = AnswerValue::Bool(false);
-  a["rf_other_signs"] = AnswerValue::Choices({"none"});
+  a["rf_body_signs"] = AnswerValue::Choices({"none"});
+  a["rf_background"] = AnswerValue::Choices({"none"});
   a["rf_serious_signs"] = AnswerValue::Choices({"none"});
+  return a;
+}
+
+Answers DeskWorker() {
+  // The answers of tests/cases/causes/glute_weakness_desk.toml (painful side: left).
+  Answers a = NoDangerSigns();
   a["age"] = AnswerValue::Number(34);
-  a["pain_site"] = AnswerValue::Choices({"buttock", "lower_back"});
   a["painful_side"] = AnswerValue::Choice("left");
+  a["activities"] = AnswerValue::Choices({"desk_work"});
   a["pain_days"] = AnswerValue::Number(10);
   a["pain_trend"] = AnswerValue::Choice("same");
+  a["pain_worst"] = AnswerValue::Number(4);
   a["worse_with"] = AnswerValue::Choices({"stairs"});
   a["also_notice"] = AnswerValue::Choices({"glutes_off"});
   a["habits"] = AnswerValue::Choices({"sit_8h", "weak_core"});
@@ -52,7 +59,7 @@ class TrackerTest : public ::testing::Test {
     store_ = std::move(*OpenSqliteStore(dir_ + "/t.db"));
     tracker_ = std::make_unique<Tracker>(Kb(), *store_, clock_);
     const Answers answers = DeskWorker();
-    ASSERT_TRUE(tracker_->SaveAssessment(answers, Assess(Kb(), answers)));
+    ASSERT_TRUE(tracker_->SaveAssessment(answers, Assess(Kb(), answers).value()));
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   void At(int day, int hour) { clock_ = FakeClock(kMidnight + day * 86400 + hour * 3600); }
@@ -139,7 +146,9 @@ TEST_F(TrackerTest, APainRisePausesAndAResumeRestartsTheBaseline) {
   EXPECT_EQ(Events("pause").size(), 1u);
   // Paused: no progression, and the same escalation is not raised again.
   EXPECT_TRUE(tracker_->CheckSafety()->empty());
-  ASSERT_TRUE(tracker_->Resume("checked by a physiotherapist"));
+  // A rise of pain is an urgent pause: resuming needs a clear danger screen and a clinician.
+  EXPECT_FALSE(tracker_->Resume(NoDangerSigns(), false));
+  ASSERT_TRUE(tracker_->Resume(NoDangerSigns(), true));
   At(4, 9);
   Pain(4, 8, 5);
   EXPECT_TRUE(tracker_->CheckSafety()->empty());
@@ -153,7 +162,7 @@ TEST_F(TrackerTest, AMuchWorseAnswerPausesOnce) {
   ASSERT_EQ(raised->size(), 1u);
   EXPECT_EQ(raised->front().id, "much_worse");
   EXPECT_NE(raised->front().message.find("much worse"), std::string::npos);
-  ASSERT_TRUE(tracker_->Resume("seen by GP"));
+  ASSERT_TRUE(tracker_->Resume(NoDangerSigns(), true));
   EXPECT_TRUE(tracker_->CheckSafety()->empty());
 }
 
@@ -170,13 +179,13 @@ TEST_F(TrackerTest, NoImprovementAfterTwoWeeksIsRaisedOnce) {
 }
 
 TEST_F(TrackerTest, APositiveDangerSignPausesTheProgramme) {
-  Answers answers = DeskWorker();
-  answers["rf_fever"] = AnswerValue::Bool(true);
-  answers["rf_other_signs"] = AnswerValue::Choices({"hot_swollen"});
+  Answers answers = NoDangerSigns();
+  answers["rf_body_signs"] = AnswerValue::Choices({"fever", "hot_red"});
   auto matched = tracker_->RecordDangerAnswers(answers);
   ASSERT_TRUE(matched);
   EXPECT_FALSE(matched->empty());
   EXPECT_TRUE(tracker_->Load()->paused);
+  EXPECT_EQ(tracker_->Load()->pause_level, TriageLevel::kEmergency);
   EXPECT_FALSE(Events("danger_sign").empty());
   // Nothing changes the programme while paused.
   Exercise(0, "glute_bridge", 12, 1);
@@ -184,6 +193,68 @@ TEST_F(TrackerTest, APositiveDangerSignPausesTheProgramme) {
   At(2, 9);
   ASSERT_TRUE(tracker_->UpdateProgramme());
   EXPECT_EQ(store_->ProgrammeVersions(1)->size(), 1u);
+}
+
+// Issue "Triage that is safe and useful", point 10: resuming needs every danger question of the
+// paused sign answered "no", and after an urgent or emergency pause, a clinician's all-clear.
+TEST_F(TrackerTest, ResumingNeedsThePausedSignAnsweredNoAndAClinicianAfterAnEmergency) {
+  Answers fever = NoDangerSigns();
+  fever["rf_body_signs"] = AnswerValue::Choices({"fever"});
+  ASSERT_TRUE(tracker_->RecordDangerAnswers(fever));
+  ASSERT_TRUE(tracker_->Load()->paused);
+  EXPECT_EQ(tracker_->Load()->pause_red_flags, std::vector<std::string>{"septic_arthritis"});
+
+  // An empty set of danger answers resumes nothing (it used to).
+  auto empty = tracker_->Resume({}, true);
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().message.find("Possible joint or bone infection"), std::string::npos)
+      << empty.error().message;
+  // "Not sure" about the fever is not a "no".
+  Answers unsure = NoDangerSigns();
+  unsure["rf_body_signs"] = AnswerValue::Unknown();
+  unsure["rf_fever_plain"] = AnswerValue::Unknown();
+  unsure["rf_leg_clot_plain"] = AnswerValue::Bool(false);
+  unsure["rf_hot_skin_plain"] = AnswerValue::Bool(false);
+  unsure["rf_cold_leg_plain"] = AnswerValue::Bool(false);
+  EXPECT_FALSE(tracker_->Resume(unsure, true));
+  // A clear "no" but no clinician yet: still paused, and the message says what is needed.
+  auto no_clinician = tracker_->Resume(NoDangerSigns(), false);
+  ASSERT_FALSE(no_clinician);
+  EXPECT_NE(no_clinician.error().message.find("doctor or physiotherapist has seen you"),
+            std::string::npos);
+  EXPECT_TRUE(tracker_->Load()->paused);
+  EXPECT_TRUE(Events("resume").empty());
+  // Both: resumed, with the confirmation kept.
+  ASSERT_TRUE(tracker_->Resume(NoDangerSigns(), true));
+  EXPECT_FALSE(tracker_->Load()->paused);
+  ASSERT_EQ(Events("resume").size(), 1u);
+  EXPECT_NE(Events("resume")[0].details_json.find("\"clinician_seen\":true"), std::string::npos);
+  // Not paused any more: nothing to resume.
+  EXPECT_FALSE(tracker_->Resume(NoDangerSigns(), true));
+}
+
+TEST_F(TrackerTest, ARoutinePauseNeedsNoClinicianAndANewAssessmentLiftsIt) {
+  // Inflammatory back pain (RF13) is a routine danger sign: a GP within about two weeks.
+  Answers inflammatory = NoDangerSigns();
+  inflammatory["age"] = AnswerValue::Number(30);
+  inflammatory["pain_days"] = AnswerValue::Number(120);
+  inflammatory["inflammatory_features"] = AnswerValue::Choices({"better_moving", "late_night"});
+  ASSERT_TRUE(tracker_->RecordDangerAnswers(inflammatory));
+  ASSERT_TRUE(tracker_->Load()->paused);
+  EXPECT_EQ(tracker_->Load()->pause_level, TriageLevel::kRoutine);
+  // A complete new assessment without danger signs lifts a routine pause.
+  const Answers answers = DeskWorker();
+  ASSERT_TRUE(tracker_->SaveAssessment(answers, Assess(Kb(), answers).value()));
+  EXPECT_FALSE(tracker_->Load()->paused);
+}
+
+TEST_F(TrackerTest, ANewAssessmentDoesNotLiftAnUrgentPause) {
+  Answers fever = NoDangerSigns();
+  fever["rf_body_signs"] = AnswerValue::Choices({"fever"});
+  ASSERT_TRUE(tracker_->RecordDangerAnswers(fever));
+  const Answers answers = DeskWorker();
+  ASSERT_TRUE(tracker_->SaveAssessment(answers, Assess(Kb(), answers).value()));
+  EXPECT_TRUE(tracker_->Load()->paused);  // still needs the clinician's all-clear
 }
 
 TEST_F(TrackerTest, DangerQuestionsAreDueWeekly) {

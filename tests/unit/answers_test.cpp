@@ -99,13 +99,36 @@ TEST(DeriveFindings, NotSureIsRememberedAsUnsure) {
   EXPECT_TRUE(state.unsure[static_cast<std::size_t>(kb.FindingIndex("fall"))]);
 }
 
-TEST(DeriveFindings, AFollowUpResolvesNotSureAndPresentBeatsAbsent) {
+TEST(DeriveFindings, AFollowUpIsReadOnlyWhileItsQuestionStandsAtNotSure) {
   const KnowledgeBase& kb = Fixture();
   EXPECT_EQ(FindingOf(DeriveFindings(kb, {{"fall", NotSure()}, {"fall_plain", No()}}), "fall"),
             Tri::kFalse);
-  // Contradictory answers: the cautious reading wins.
+  // The person changed "not sure" to "no": the plain question's earlier answer no longer counts.
   EXPECT_EQ(FindingOf(DeriveFindings(kb, {{"fall", No()}, {"fall_plain", Yes()}}), "fall"),
+            Tri::kFalse);
+}
+
+TEST(DeriveFindings, ARealAnswerBeatsADoubtReadingAndPresentBeatsAbsent) {
+  // A fixture where the night-pain question also sets the fall finding, so that two questions
+  // speak to one finding.
+  const LoadOutcome outcome = testing::LoadText(testing::FixtureWith(
+      "[[question.finding]]\nid = \"night_pain\"\nwhen = true\n",
+      "[[question.finding]]\nid = \"night_pain\"\nwhen = true\n[[question.finding]]\nid = "
+      "\"fall\"\nwhen = true\n"));
+  ASSERT_TRUE(outcome.kb);
+  const KnowledgeBase& kb = *outcome.kb;
+  // Contradictory real answers: the cautious reading (present) wins.
+  EXPECT_EQ(FindingOf(DeriveFindings(kb, {{"fall", No()}, {"night_pain", Yes()}}), "fall"),
             Tri::kTrue);
+  // A doubt read as present (the plain fall question) gives way to a real "no".
+  const FindingState state =
+      DeriveFindings(kb, {{"fall", NotSure()}, {"fall_plain", NotSure()}, {"night_pain", No()}});
+  EXPECT_EQ(FindingOf(state, "fall"), Tri::kFalse);
+  EXPECT_FALSE(state.unsure[static_cast<std::size_t>(kb.FindingIndex("fall"))]);
+  // Without the real answer, the reading stands and is marked as resting on a doubt.
+  const FindingState doubted = DeriveFindings(kb, {{"fall", NotSure()}, {"fall_plain", NotSure()}});
+  EXPECT_EQ(FindingOf(doubted, "fall"), Tri::kTrue);
+  EXPECT_TRUE(doubted.unsure[static_cast<std::size_t>(kb.FindingIndex("fall"))]);
 }
 
 TEST(DeriveFindings, AnswersToQuestionsThatNoLongerApplyAreIgnored) {

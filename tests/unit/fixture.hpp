@@ -5,6 +5,7 @@
 
 #include "hipcoach/answers.hpp"
 #include "hipcoach/knowledge.hpp"
+#include "must_assess.hpp"
 
 namespace hipcoach::testing {
 

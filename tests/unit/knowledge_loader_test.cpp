@@ -36,11 +36,17 @@ TEST(KnowledgeLoader, LoadsTheFixture) {
   EXPECT_EQ(kb.red_flags.size(), 4U);
   EXPECT_EQ(kb.causes.size(), 4U);
   EXPECT_EQ(kb.rules.phases.size(), 2U);
-  EXPECT_EQ(kb.FindQuestion("fall")->follow_up, kb.QuestionIndex("fall_plain"));
+  EXPECT_EQ(kb.FindQuestion("fall")->follow_ups, std::vector<int>{kb.QuestionIndex("fall_plain")});
   EXPECT_TRUE(kb.FindQuestion("fall_plain")->is_follow_up);
+  EXPECT_EQ(kb.FindQuestion("fall_plain")->follows, kb.QuestionIndex("fall"));
+  // Screening: feeds a danger sign or the safety net.
+  EXPECT_TRUE(kb.FindQuestion("fever")->screening);
+  EXPECT_TRUE(kb.FindQuestion("pain_trend")->screening);
+  EXPECT_FALSE(kb.FindQuestion("pain_site")->screening);
+  EXPECT_EQ(kb.FindQuestion("pain_trend")->unsure->choices, std::vector<std::string>{"same"});
 }
 
-TEST(KnowledgeLoader, InterviewOrderPutsEmergencyScreensFirstAndFollowUpsAfterTheirQuestion) {
+TEST(KnowledgeLoader, InterviewOrderFollowsStageAndOrderWithFollowUpsAfterTheirQuestion) {
   const KnowledgeBase& kb = testing::Fixture();
   std::vector<std::string> order;
   for (int q : kb.interview_order) order.push_back(kb.questions[static_cast<std::size_t>(q)].id);
@@ -48,7 +54,6 @@ TEST(KnowledgeLoader, InterviewOrderPutsEmergencyScreensFirstAndFollowUpsAfterTh
       "fall",      "fall_plain", "hot_joint", "fever",   "night_pain",
       "pain_days", "pain_trend", "pain_site", "sitting", "painful_side",
       "equipment", "skin",       "age"};
-  // night_pain feeds an urgent flag only, so it follows the emergency screens.
   EXPECT_EQ(order, expected);
 }
 
@@ -189,6 +194,72 @@ TEST(KnowledgeLoader, NothingIsReturnedWhenAnythingIsWrong) {
   const auto outcome = LoadText(FixtureWith("prior = 0.2", "prior = 1.5"));
   EXPECT_FALSE(outcome.kb);
   EXPECT_TRUE(Contains(Messages(outcome), "prior must be between 0 and 1"));
+}
+
+// The model of doubt is enforced at load time: every screening question says what "not sure"
+// means, in exactly one way, and nothing else claims a reading.
+TEST(KnowledgeLoader, AScreeningQuestionMustSayWhatNotSureMeans) {
+  auto outcome =
+      LoadText(FixtureWith("[question.unsure]\nread_as = \"absent\"\nwhy = \"Night pain "
+                           "needs positive evidence.\"\nsources = [\"product_rule\"]\n",
+                           ""));
+  ASSERT_FALSE(outcome.kb);
+  EXPECT_TRUE(Contains(Messages(outcome),
+                       "question 'night_pain' feeds a danger sign or the safety "
+                       "net: say what \"not sure\" means"))
+      << Dump(Messages(outcome));
+
+  // Follow-ups and a reading at once: one or the other.
+  outcome = LoadText(FixtureWith("if_unknown = [\"fall_plain\"]\n",
+                                 "if_unknown = [\"fall_plain\"]\n[question.unsure]\nread_as = "
+                                 "true\nwhy = \"x\"\nsources = [\"product_rule\"]\n"));
+  ASSERT_FALSE(outcome.kb);
+  EXPECT_TRUE(Contains(Messages(outcome), "not both")) << Dump(Messages(outcome));
+}
+
+TEST(KnowledgeLoader, OnlyScreeningQuestionsTakeADoubtReading) {
+  const auto outcome =
+      LoadText(FixtureWith("max = 600\nsources = [\"study_a\"]\n",
+                           "max = 600\nsources = [\"study_a\"]\n[question.unsure]\nread_as = "
+                           "\"absent\"\nwhy = \"x\"\nsources = [\"product_rule\"]\n"));
+  ASSERT_FALSE(outcome.kb);
+  EXPECT_TRUE(Contains(Messages(outcome), "question 'sitting' feeds no danger sign"))
+      << Dump(Messages(outcome));
+}
+
+TEST(KnowledgeLoader, ADoubtReadingMustFitItsQuestion) {
+  auto outcome = LoadText(FixtureWith("read_as = \"same\"", "read_as = \"sme\""));
+  ASSERT_FALSE(outcome.kb);
+  EXPECT_TRUE(Contains(Messages(outcome),
+                       "unsure.read_as names unknown choice 'sme' (did you mean "
+                       "'same'?)"))
+      << Dump(Messages(outcome));
+  outcome = LoadText(FixtureWith("read_as = \"same\"", "read_as = true"));
+  ASSERT_FALSE(outcome.kb);
+  EXPECT_TRUE(Contains(Messages(outcome),
+                       "question 'pain_trend': unsure.read_as must be "
+                       "\"absent\" or one choice id"))
+      << Dump(Messages(outcome));
+}
+
+TEST(KnowledgeLoader, AGateMustBeAskedBeforeTheQuestionItGates) {
+  // fever is gated by hot_joint; put fever first and the gate can never be decided in time.
+  const auto outcome = LoadText(FixtureWith("order = 4\ntext = \"Do you have a fever?\"",
+                                            "order = 0\ntext = \"Do you have a fever?\""));
+  ASSERT_FALSE(outcome.kb);
+  EXPECT_TRUE(Contains(Messages(outcome),
+                       "question 'fever': ask_if reads 'hot_joint', which no "
+                       "question before it sets"))
+      << Dump(Messages(outcome));
+}
+
+TEST(KnowledgeLoader, AFollowUpBelongsToOneQuestion) {
+  const auto outcome = LoadText(FixtureWith("check = \"Feel both hips.\"\n",
+                                            "check = \"Feel both hips.\"\nif_unknown = "
+                                            "[\"fall_plain\"]\n"));
+  ASSERT_FALSE(outcome.kb);
+  EXPECT_TRUE(Contains(Messages(outcome), "'fall_plain' already follows up another question"))
+      << Dump(Messages(outcome));
 }
 
 TEST(ClosestMatch, SuggestsOnlyCloseNames) {

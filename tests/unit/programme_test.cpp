@@ -46,14 +46,14 @@ const ExcludedItem* Excluded(const Programme& programme, const std::string& id) 
 TEST(Programme, NoneWhenTheTriageIsUrgentOrEmergency) {
   Answers answers = Base();
   answers["night_pain"] = Yes();
-  const Assessment assessment = Assess(Fixture(), answers);
+  const Assessment assessment = testing::MustAssess(Fixture(), answers);
   EXPECT_EQ(assessment.triage.level, TriageLevel::kUrgent);
   EXPECT_FALSE(assessment.programme);
 }
 
 TEST(Programme, ContraindicatedExercisesAreLeftOutWithTheirReason) {
   // Lateral pain makes gluteal tendinopathy likely: no pigeon pose.
-  const Assessment assessment = Assess(Fixture(), Base());
+  const Assessment assessment = testing::MustAssess(Fixture(), Base());
   ASSERT_TRUE(assessment.programme);
   const ExcludedItem* pigeon = Excluded(*assessment.programme, "pigeon_pose");
   ASSERT_NE(pigeon, nullptr);
@@ -69,26 +69,26 @@ TEST(Programme, PigeonPoseIsAllowedWhenTendinopathyIsUnlikely) {
   Answers answers = Base();
   answers["pain_site"] = AnswerValue::Choices({"buttock"});
   answers["sitting"] = AnswerValue::Number(10);
-  const Assessment assessment = Assess(Fixture(), answers);
+  const Assessment assessment = testing::MustAssess(Fixture(), answers);
   ASSERT_TRUE(assessment.programme);
   EXPECT_EQ(Excluded(*assessment.programme, "pigeon_pose"), nullptr);
   EXPECT_TRUE(Has(PhaseItems(*assessment.programme, 0), "pigeon_pose"));
 }
 
 TEST(Programme, MissingEquipmentLeavesAnExerciseOut) {
-  const Assessment without = Assess(Fixture(), Base());
+  const Assessment without = testing::MustAssess(Fixture(), Base());
   const ExcludedItem* band = Excluded(*without.programme, "band_walk");
   ASSERT_NE(band, nullptr);
   EXPECT_EQ(band->reason, "Needs equipment you did not list (band).");
   Answers answers = Base();
   answers["equipment"] = AnswerValue::Choices({"band"});
-  const Assessment with = Assess(Fixture(), answers);
+  const Assessment with = testing::MustAssess(Fixture(), answers);
   EXPECT_EQ(Excluded(*with.programme, "band_walk"), nullptr);
   EXPECT_TRUE(Has(PhaseItems(*with.programme, 0), "band_walk"));
 }
 
 TEST(Programme, OneRungOfEachLadderEasiestFirstThenHarder) {
-  const Assessment assessment = Assess(Fixture(), Base());
+  const Assessment assessment = testing::MustAssess(Fixture(), Base());
   const auto phase1 = PhaseItems(*assessment.programme, 0);
   const auto phase2 = PhaseItems(*assessment.programme, 1);
   // bridge_hold and glute_bridge are one ladder; in phase 1 the better-suited rung is chosen
@@ -99,7 +99,7 @@ TEST(Programme, OneRungOfEachLadderEasiestFirstThenHarder) {
 }
 
 TEST(Programme, WeekHasHarderDaysApartAndARestDay) {
-  const Assessment assessment = Assess(Fixture(), Base());
+  const Assessment assessment = testing::MustAssess(Fixture(), Base());
   const auto& week = assessment.programme->week;
   ASSERT_EQ(week.size(), 7U);
   EXPECT_TRUE(week[6].rest_day);
@@ -118,7 +118,7 @@ TEST(Programme, WeekHasHarderDaysApartAndARestDay) {
 }
 
 TEST(Programme, EveryItemSaysWhyAndHasItsDose) {
-  const Assessment assessment = Assess(Fixture(), Base());
+  const Assessment assessment = testing::MustAssess(Fixture(), Base());
   for (const PhasePlan& phase : assessment.programme->phases) {
     for (const PlanItem& item : phase.items) {
       EXPECT_FALSE(item.why.empty()) << item.exercise;
@@ -137,7 +137,7 @@ TEST(Programme, EveryItemSaysWhyAndHasItsDose) {
 TEST(Programme, PerSideItemsStartWithTheSideThatDoesNotHurt) {
   Answers answers = Base();
   answers["equipment"] = AnswerValue::Choices({"band"});
-  const Assessment assessment = Assess(Fixture(), answers);
+  const Assessment assessment = testing::MustAssess(Fixture(), answers);
   bool seen = false;
   for (const PlanItem& item : assessment.programme->phases[0].items) {
     if (item.exercise != "band_walk") continue;
@@ -152,12 +152,12 @@ TEST(Programme, IceIsNotAdvisedWithNumbSkinOrWhenUnsure) {
   for (const AnswerValue& skin : {Yes(), NotSure()}) {
     Answers answers = Base();
     answers["skin"] = skin;
-    const Assessment assessment = Assess(Fixture(), answers);
+    const Assessment assessment = testing::MustAssess(Fixture(), answers);
     ASSERT_EQ(assessment.programme->self_care.size(), 1U);
     EXPECT_FALSE(assessment.programme->self_care[0].allowed);
     EXPECT_EQ(assessment.programme->self_care[0].note, "You might not feel a cold burn.");
   }
-  const Assessment fine = Assess(Fixture(), Base());
+  const Assessment fine = testing::MustAssess(Fixture(), Base());
   EXPECT_TRUE(fine.programme->self_care[0].allowed);
 }
 
@@ -165,7 +165,7 @@ TEST(Programme, RoutineTriageKeepsTheProgrammeAndSaysToBook) {
   Answers answers = Base();
   answers["pain_days"] = AnswerValue::Number(20);
   answers["pain_trend"] = AnswerValue::Choice("same");
-  const Assessment assessment = Assess(Fixture(), answers);
+  const Assessment assessment = testing::MustAssess(Fixture(), answers);
   EXPECT_EQ(assessment.triage.level, TriageLevel::kRoutine);
   ASSERT_TRUE(assessment.programme);
   EXPECT_NE(assessment.programme->notes.back().text.find("Book a GP or physiotherapist"),
@@ -173,12 +173,12 @@ TEST(Programme, RoutineTriageKeepsTheProgrammeAndSaysToBook) {
 }
 
 TEST(MedicationCautions, ShownWhenTheyApplyOrMightApply) {
-  EXPECT_TRUE(Assess(Fixture(), Base()).medication_cautions.empty());
+  EXPECT_TRUE(testing::MustAssess(Fixture(), Base()).medication_cautions.empty());
   Answers answers = Base();
   answers["age"] = AnswerValue::Number(70);
-  ASSERT_EQ(Assess(Fixture(), answers).medication_cautions.size(), 1U);
+  ASSERT_EQ(testing::MustAssess(Fixture(), answers).medication_cautions.size(), 1U);
   answers["age"] = NotSure();
-  EXPECT_EQ(Assess(Fixture(), answers).medication_cautions.size(), 1U);
+  EXPECT_EQ(testing::MustAssess(Fixture(), answers).medication_cautions.size(), 1U);
 }
 
 }  // namespace

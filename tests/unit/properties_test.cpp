@@ -7,6 +7,7 @@
 #include "hipcoach/assessment.hpp"
 #include "hipcoach/interview.hpp"
 #include "kb_support.hpp"
+#include "must_assess.hpp"
 
 namespace hipcoach {
 namespace {
@@ -17,8 +18,7 @@ constexpr int kAnswerSets = 3000;
 
 AnswerValue RandomAnswer(const Question& q, std::mt19937& rng) {
   std::uniform_real_distribution<double> unit(0, 1);
-  // "Not sure" on a danger sign escalates, so keep it rarer there to reach programmes too.
-  if (unit(rng) < (q.stage == Stage::kRedFlag ? 0.01 : 0.08)) return AnswerValue::Unknown();
+  if (unit(rng) < 0.08) return AnswerValue::Unknown();
   switch (q.type) {
     case AnswerType::kYesNo:
       // Danger signs are rare: answer yes less often, so that many sets reach a programme.
@@ -52,16 +52,19 @@ AnswerValue RandomAnswer(const Question& q, std::mt19937& rng) {
   return AnswerValue::Unknown();
 }
 
-Answers RandomAnswers(const KnowledgeBase& kb, std::mt19937& rng) {
-  std::uniform_real_distribution<double> unit(0, 1);
+// A person answering the real interview at random (so the danger screen is always complete).
+Answers RandomInterview(const KnowledgeBase& kb, std::mt19937& rng) {
   Answers answers;
-  for (const Question& q : kb.questions) {
-    if (unit(rng) < 0.85) answers[q.id] = RandomAnswer(q, rng);
+  for (std::size_t asked = 0; asked <= kb.questions.size(); ++asked) {
+    const NextStep step = NextQuestion(kb, answers);
+    if (step.question == nullptr) break;
+    answers[step.question->id] = RandomAnswer(*step.question, rng);
   }
   return answers;
 }
 
-// Findings as a cautious reader sees them: "not sure" as present, never asked as absent.
+// Findings as a cautious reader sees them for contraindications: "not sure" (with no reading) as
+// present, never asked as absent.
 std::vector<Tri> Cautious(const FindingState& state) {
   std::vector<Tri> out = state.findings;
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -75,33 +78,79 @@ class Properties : public ::testing::Test {
   const KnowledgeBase& kb = RealKnowledge();
 };
 
-TEST_F(Properties, NoAnswerSetWithADangerSignIsTriagedBelowItsLevel) {
+TEST_F(Properties, NoPositiveDangerPatternIsTriagedBelowItsLevel) {
   std::mt19937 rng(20261123);
   int flagged = 0;
+  int possible = 0;
   for (int n = 0; n < kAnswerSets; ++n) {
-    const Answers answers = RandomAnswers(kb, rng);
-    const Assessment a = Assess(kb, answers);
+    const Answers answers = RandomInterview(kb, rng);
+    const Assessment a = testing::MustAssess(kb, answers);
     const FindingState state = DeriveFindings(kb, answers);
-    // Unsure counts as not known; unasked as absent.
-    std::vector<Tri> findings = state.findings;
-    for (std::size_t i = 0; i < findings.size(); ++i) {
-      if (findings[i] == Tri::kUnknown && !state.unsure[i]) findings[i] = Tri::kFalse;
+    // What the person said, without any doubt reading; never asked counts as absent.
+    std::vector<Tri> said = state.Evidence();
+    for (Tri& value : said) {
+      if (value == Tri::kUnknown) value = Tri::kFalse;
     }
-    auto finding = [&](int f) { return findings[static_cast<std::size_t>(f)]; };
+    auto finding = [&](int f) { return said[static_cast<std::size_t>(f)]; };
     auto no_cause = [](int) { return Tri::kFalse; };
     for (const RedFlag& flag : kb.red_flags) {
-      const Tri value = Evaluate(flag.pattern, finding, no_cause);
-      if (value == Tri::kFalse) continue;
+      if (Evaluate(flag.pattern, finding, no_cause) != Tri::kTrue) continue;
       ++flagged;
-      ASSERT_GE(a.triage.level, flag.level) << "answer set " << n << " matches " << flag.id << " ("
-                                            << (value == Tri::kTrue ? "certain" : "not sure")
-                                            << ") but was triaged " << ToString(a.triage.level);
+      ASSERT_GE(a.triage.level, flag.level) << "answer set " << n << " says " << flag.id
+                                            << " but was triaged " << ToString(a.triage.level);
+    }
+    // A "possible" sign rests only on the knowledge base's stated doubt readings: a doubt read
+    // as present, or (under a `not`) one read as absent; never on a doubt left unknown.
+    for (const MatchedRedFlag& match : a.triage.red_flags) {
+      if (!match.uncertain) continue;
+      ++possible;
+      ASSERT_FALSE(match.doubts.empty()) << n;
+      for (int f : match.doubts) {
+        const auto i = static_cast<std::size_t>(f);
+        ASSERT_TRUE(state.unsure[i]) << n;
+        ASSERT_NE(state.findings[i], Tri::kUnknown)
+            << "answer set " << n << ": " << kb.findings[i].id
+            << " was raised from a doubt with no reading";
+        if (state.findings[i] == Tri::kTrue) {
+          bool stated = false;
+          for (int q : kb.finding_setters[i]) {
+            const Question& question = kb.questions[static_cast<std::size_t>(q)];
+            stated = stated || (question.unsure && !question.unsure->absent);
+          }
+          ASSERT_TRUE(stated) << "answer set " << n << ": " << kb.findings[i].id
+                              << " was raised from a doubt the knowledge base reads as absent";
+        }
+      }
     }
     if (a.triage.level >= TriageLevel::kUrgent) {
       ASSERT_FALSE(a.programme) << n;
     }
   }
   EXPECT_GT(flagged, kAnswerSets / 10) << "the generator should produce danger signs often";
+  RecordProperty("possible_signs", possible);
+}
+
+TEST_F(Properties, AnAssessmentNeedsEveryScreeningQuestionTheInterviewWouldAsk) {
+  std::mt19937 rng(11);
+  for (int n = 0; n < 300; ++n) {
+    Answers answers = RandomInterview(kb, rng);
+    ASSERT_TRUE(Assess(kb, answers).has_value()) << n;
+    // Drop one screening answer the interview used: the assessment is refused, naming a question
+    // that was indeed left out, and nothing is assessed.
+    std::vector<std::string> screening;
+    for (const auto& [id, value] : answers) {
+      if (kb.FindQuestion(id)->screening) screening.push_back(id);
+    }
+    std::uniform_int_distribution<std::size_t> pick(0, screening.size() - 1);
+    const std::string dropped = screening[pick(rng)];
+    answers.erase(dropped);
+    const Question* missing = FirstUnansweredScreening(kb, answers);
+    if (missing == nullptr) continue;  // the dropped one no longer applied (e.g. a gate moved)
+    auto refused = Assess(kb, answers);
+    ASSERT_FALSE(refused.has_value()) << n << " without " << dropped;
+    EXPECT_NE(refused.error().message.find(missing->id), std::string::npos);
+    EXPECT_EQ(answers.count(missing->id), 0U);
+  }
 }
 
 TEST_F(Properties, NoProgrammeHoldsAnythingContraindicatedAndEveryDoseIsWithinLimits) {
@@ -109,13 +158,13 @@ TEST_F(Properties, NoProgrammeHoldsAnythingContraindicatedAndEveryDoseIsWithinLi
   int programmes = 0;
   // Keep generating until a few thousand programmes have been checked.
   for (int n = 0; programmes < kAnswerSets && n < 20 * kAnswerSets; ++n) {
-    const Answers answers = RandomAnswers(kb, rng);
-    const Assessment a = Assess(kb, answers);
+    const Answers answers = RandomInterview(kb, rng);
+    const Assessment a = testing::MustAssess(kb, answers);
     if (!a.programme) continue;
     ++programmes;
     const FindingState state = DeriveFindings(kb, answers);
     const std::vector<Tri> cautious = Cautious(state);
-    const std::vector<double> posteriors = Posteriors(kb, state.findings);
+    const std::vector<double> posteriors = Posteriors(kb, state.Evidence());
     auto finding = [&](int f) { return cautious[static_cast<std::size_t>(f)]; };
     auto cause = [&](int c) {
       return posteriors[static_cast<std::size_t>(c)] >= kb.rules.likely ? Tri::kTrue : Tri::kFalse;

@@ -72,7 +72,7 @@ TEST(InterviewLine, ParsesAndValidates) {
 
 TEST(AssessmentJson, HasTheDocumentedShape) {
   Answers answers{{"fall", AnswerValue::Bool(true)}};
-  const nlohmann::json doc = AssessmentJson(Fixture(), Assess(Fixture(), answers));
+  const nlohmann::json doc = AssessmentJson(Fixture(), testing::MustAssess(Fixture(), answers));
   EXPECT_EQ(doc["triage"]["level"], "emergency");
   ASSERT_TRUE(doc["triage"]["reasons"].is_array());
   EXPECT_EQ(doc["triage"]["reasons"][0]["sources"][0], "study_a");
@@ -80,21 +80,48 @@ TEST(AssessmentJson, HasTheDocumentedShape) {
   EXPECT_EQ(doc["knowledge_version"], "test-1");
   ASSERT_TRUE(doc["causes"].is_array());
   // A fall makes a fracture 20 times more likely, but from a prior of 0.1% it stays unlikely
-  // (about 2%). The red flag, not the ranking, sends the person to hospital, and the cause it
-  // points to is listed first, marked; in an emergency only three other causes follow, by
-  // probability.
-  ASSERT_EQ(doc["causes"].size(), 4U);
-  EXPECT_EQ(doc["causes"][0]["id"], "hip_fracture");
-  EXPECT_EQ(doc["causes"][0]["flagged_by"], "fracture");
-  EXPECT_NEAR(doc["causes"][0]["probability"].get<double>(), 0.0196, 0.0005);
+  // (about 2%). The red flag, not the ranking, sends the person to hospital: the cause it points
+  // to is listed on its own, as what a doctor needs to rule out, with the flag's reason, and the
+  // likely causes follow by probability, each with its chance in words.
+  ASSERT_EQ(doc["rule_out"].size(), 1U);
+  EXPECT_EQ(doc["rule_out"][0]["id"], "hip_fracture");
+  EXPECT_EQ(doc["rule_out"][0]["flagged_by"], "fracture");
+  EXPECT_EQ(doc["rule_out"][0]["why"], "A fall can break the hip.");
+  EXPECT_NEAR(doc["rule_out"][0]["probability"].get<double>(), 0.0196, 0.0005);
+  ASSERT_EQ(doc["causes"].size(), 3U);
+  EXPECT_TRUE(doc["more_causes"].empty());
   double previous = 1.0;
-  for (std::size_t i = 1; i < doc["causes"].size(); ++i) {
-    const auto& cause = doc["causes"][i];
-    EXPECT_TRUE(cause["flagged_by"].is_null());
+  for (const auto& cause : doc["causes"]) {
+    EXPECT_FALSE(cause.contains("flagged_by"));
     EXPECT_LE(cause["probability"].get<double>(), previous);
     previous = cause["probability"].get<double>();
     EXPECT_TRUE(cause["evidence"].is_array());
+    EXPECT_NE(cause["chance"].get<std::string>().find("in 10 people with answers like yours"),
+              std::string::npos);
   }
+}
+
+TEST(AssessmentJson, NoFigureAboveNinetyPercentAndAtMostFiveCausesShown) {
+  // Groin pain makes osteoarthritis 5 times more likely; in a knowledge base with more causes
+  // than shown, the rest go behind "show more", and the cap holds however strong the evidence.
+  std::string text =
+      testing::FixtureWith("lr_pos = 5.0\nlr_neg = 0.5", "lr_pos = 100\nlr_neg = 0.5");
+  const auto shown_at = text.find("causes_shown = 5");
+  text.replace(shown_at, std::string("causes_shown = 5").size(), "causes_shown = 2");
+  const LoadOutcome outcome = testing::LoadText(text);
+  ASSERT_TRUE(outcome.kb);
+  Answers answers{{"fall", AnswerValue::Bool(false)},
+                  {"hot_joint", AnswerValue::Bool(false)},
+                  {"night_pain", AnswerValue::Bool(false)},
+                  {"pain_days", AnswerValue::Number(3)},
+                  {"pain_trend", AnswerValue::Choice("better")},
+                  {"pain_site", AnswerValue::Choices({"groin"})}};
+  const nlohmann::json doc = AssessmentJson(*outcome.kb, testing::MustAssess(*outcome.kb, answers));
+  ASSERT_EQ(doc["causes"].size(), 2U);
+  EXPECT_EQ(doc["causes"][0]["id"], "hip_osteoarthritis");
+  EXPECT_EQ(doc["causes"][0]["probability"], 0.9);
+  EXPECT_EQ(doc["causes"][0]["chance"], "about 9 in 10 people with answers like yours");
+  EXPECT_EQ(doc["more_causes"].size(), 2U);
 }
 
 TEST(QuestionJson, ListsWhatAFrontEndNeeds) {
@@ -103,8 +130,11 @@ TEST(QuestionJson, ListsWhatAFrontEndNeeds) {
   EXPECT_EQ(q["unit"], "days");
   EXPECT_EQ(q["min"], 0);
   EXPECT_EQ(q["max"], 3650);
-  EXPECT_EQ(q["red_flag_screen"], false);
-  EXPECT_EQ(QuestionJson(Fixture(), *Fixture().FindQuestion("fall"))["red_flag_screen"], true);
+  EXPECT_EQ(q["red_flag_screen"], true);  // it feeds the safety net
+  EXPECT_EQ(QuestionJson(Fixture(), *Fixture().FindQuestion("sitting"))["red_flag_screen"], false);
+  const nlohmann::json plain = QuestionJson(Fixture(), *Fixture().FindQuestion("fall_plain"));
+  EXPECT_EQ(plain["follows_up"], "fall");
+  EXPECT_EQ(plain["check"], "Ask someone who was with you.");
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "fixture.hpp"
 #include "hipcoach/inference.hpp"
 
@@ -18,7 +20,7 @@ using testing::Yes;
 TriageResult TriageOf(const Answers& answers) {
   const KnowledgeBase& kb = Fixture();
   const FindingState state = DeriveFindings(kb, answers);
-  return Triage(kb, state, Posteriors(kb, state.findings));
+  return Triage(kb, state, Posteriors(kb, state.Evidence()), answers);
 }
 
 std::vector<std::string> FlagIds(const TriageResult& result) {
@@ -41,7 +43,7 @@ TEST(Triage, AllClearIsSelfCareWithTheLevelsActionAsReason) {
   ASSERT_EQ(result.reasons.size(), 1U);
   EXPECT_EQ(result.reasons[0].text, "Manage at home.");
   EXPECT_TRUE(result.red_flags.empty());
-  EXPECT_TRUE(result.unanswered_screening.empty());
+  EXPECT_TRUE(result.doubts.empty());
 }
 
 TEST(Triage, SelfCareListsWhatToWatchFor) {
@@ -82,34 +84,87 @@ TEST(Triage, AllPartsOfAPatternAreNeeded) {
   EXPECT_EQ(FlagIds(TriageOf(answers)), (std::vector<std::string>{"infection", "warm_joint"}));
 }
 
-TEST(Triage, NotSureOnADangerSignTakesTheSaferCourse) {
+// The model of doubt: a "not sure" is settled by the plainer follow-up; where that stays "not
+// sure", the question's reading decides. The fixture reads the fall follow-up as present (a
+// time-critical sign: "possible"), a hot joint as absent (it can be felt), a fever under a hot
+// joint as present, and the trend as "same".
+TEST(Triage, NotSureIsAskedAgainPlainlyAndTheFollowUpDecides) {
   Answers answers = kAllClear;
   answers["fall"] = NotSure();
+  answers["fall_plain"] = No();
+  const TriageResult result = TriageOf(answers);
+  EXPECT_EQ(result.level, TriageLevel::kSelfCare);
+  EXPECT_TRUE(result.red_flags.empty());
+  answers["fall_plain"] = Yes();
+  EXPECT_EQ(TriageOf(answers).level, TriageLevel::kEmergency);
+  EXPECT_FALSE(TriageOf(answers).red_flags[0].uncertain);
+}
+
+TEST(Triage, ATimeCriticalDoubtReadAsPresentIsWordedPossible) {
+  Answers answers = kAllClear;
+  answers["fall"] = NotSure();
+  answers["fall_plain"] = NotSure();
   const TriageResult result = TriageOf(answers);
   EXPECT_EQ(result.level, TriageLevel::kEmergency);
   ASSERT_EQ(result.red_flags.size(), 1U);
   EXPECT_TRUE(result.red_flags[0].uncertain);
-  EXPECT_NE(result.reasons[0].text.find("You were not sure"), std::string::npos);
+  EXPECT_EQ(result.red_flags[0].doubts, std::vector<int>{Fixture().FindingIndex("fall")});
+  EXPECT_EQ(result.reasons[0].text,
+            "Possible fracture: A fall can break the hip. You were not sure about a fall. This "
+            "cannot safely wait until you are sure, so hipcoach treats it as possible.");
+  ASSERT_EQ(result.doubts.size(), 1U);
+  EXPECT_EQ(result.doubts[0].question, "fall_plain");
+  EXPECT_EQ(result.doubts[0].text,
+            "You were not sure about \"Did you fall over or get knocked?\", so hipcoach took it "
+            "as yes, to be safe. Ask someone who was with you.");
 }
 
-TEST(Triage, NotSureOnOnePartOfAConjunctionStillEscalates) {
+TEST(Triage, ACheckableDoubtReadAsAbsentRaisesNothingAndSaysHowToCheck) {
   Answers answers = kAllClear;
-  answers["hot_joint"] = Yes();
-  answers["fever"] = NotSure();
-  EXPECT_EQ(TriageOf(answers).level, TriageLevel::kEmergency);
+  answers["hot_joint"] = NotSure();
+  const TriageResult result = TriageOf(answers);
+  EXPECT_EQ(result.level, TriageLevel::kSelfCare);
+  EXPECT_TRUE(result.red_flags.empty());
+  ASSERT_EQ(result.doubts.size(), 1U);
+  EXPECT_EQ(result.doubts[0].text,
+            "You were not sure about \"Is the hip hot, red or swollen?\", so hipcoach took it as "
+            "no. Feel both hips.");
 }
 
-TEST(Triage, NotSureUnderANotTakesTheWorseValueToo) {
-  // warm_joint = hot joint and NOT fever. With fever unsure, the worse reading for the warm-joint
-  // flag is "no fever" (it matches, uncertain), and for the infection flag "fever" (it matches,
-  // uncertain): both are raised, and the emergency wins.
+TEST(Triage, ADoubtReadAsPresentCompletesAConjunctionAsPossible) {
   Answers answers = kAllClear;
   answers["hot_joint"] = Yes();
   answers["fever"] = NotSure();
   const TriageResult result = TriageOf(answers);
   EXPECT_EQ(result.level, TriageLevel::kEmergency);
-  EXPECT_EQ(FlagIds(result), (std::vector<std::string>{"infection", "warm_joint"}));
-  for (const auto& match : result.red_flags) EXPECT_TRUE(match.uncertain);
+  // The fever is read as present, so the warm-joint flag (a hot joint WITHOUT fever) does not
+  // match: a doubt reading is one answer, not the worse of two.
+  EXPECT_EQ(FlagIds(result), std::vector<std::string>{"infection"});
+  EXPECT_TRUE(result.red_flags[0].uncertain);
+}
+
+TEST(Triage, ADoubtAboutTheTrendMeansAboutTheSame) {
+  Answers answers = kAllClear;
+  answers["pain_trend"] = NotSure();
+  EXPECT_EQ(TriageOf(answers).level, TriageLevel::kSelfCare);  // 2 days: nothing yet
+  answers["pain_days"] = AnswerValue::Number(20);
+  const TriageResult result = TriageOf(answers);
+  EXPECT_EQ(result.level, TriageLevel::kRoutine);
+  EXPECT_EQ(result.safety_net, std::vector<std::string>{"day14"});
+  // Never "getting worse" from a doubt.
+  EXPECT_TRUE(std::find(result.safety_net.begin(), result.safety_net.end(), "worsening") ==
+              result.safety_net.end());
+}
+
+TEST(Triage, ADoubtIsNoEvidenceForTheRanking) {
+  const KnowledgeBase& kb = Fixture();
+  Answers answers = kAllClear;
+  answers["pain_trend"] = NotSure();
+  const FindingState state = DeriveFindings(kb, answers);
+  const int f = kb.FindingIndex("trend_not_better");
+  EXPECT_EQ(state.findings[static_cast<std::size_t>(f)], Tri::kTrue);  // the screen's reading
+  EXPECT_TRUE(state.unsure[static_cast<std::size_t>(f)]);
+  EXPECT_EQ(state.Evidence()[static_cast<std::size_t>(f)], Tri::kUnknown);  // no evidence
 }
 
 TEST(Triage, ANotOverAnUnaskedFindingCountsItAsAbsentInTheResult) {
@@ -125,14 +180,6 @@ TEST(MatchRedFlags, DuringTheInterviewAnUnaskedFindingIsStillPending) {
   const FindingState state = DeriveFindings(kb, {{"hot_joint", Yes()}});
   EXPECT_TRUE(MatchRedFlags(kb, state, Unasked::kPending).empty());
   EXPECT_EQ(MatchRedFlags(kb, state, Unasked::kAbsent).size(), 1U);
-}
-
-TEST(Triage, AnUnaskedDangerSignDoesNotMatchButIsReported) {
-  Answers answers = kAllClear;
-  answers.erase("night_pain");
-  const TriageResult result = TriageOf(answers);
-  EXPECT_EQ(result.level, TriageLevel::kSelfCare);
-  EXPECT_EQ(result.unanswered_screening, std::vector<std::string>{"night_pain"});
 }
 
 TEST(Triage, UrgentRedFlag) {
@@ -190,7 +237,8 @@ TEST(Triage, ALikelyCauseWithItsOwnLevelRaisesTheTriage) {
   const TriageResult result = TriageOf(answers);
   EXPECT_EQ(result.level, TriageLevel::kRoutine);
   EXPECT_EQ(result.reasons[0].text,
-            "Your answers fit Hip osteoarthritis (about 56% likely). Wear in the hip joint.");
+            "Your answers fit Hip osteoarthritis (about 6 in 10 people with answers like yours). "
+            "Wear in the hip joint.");
 }
 
 TEST(Triage, ASelfCareCauseDoesNotRaiseIt) {
