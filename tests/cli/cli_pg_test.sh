@@ -44,13 +44,14 @@ pg2=$(fresh_db b)
 
 hc() { TZ=UTC HIPCOACH_NOW=${NOW:-2026-01-05T08:00} "$bin" "$@"; }
 
+# A complete danger screen (every screening question the interview asks), no danger sign.
 cat >answers.json <<'JSON'
 {"answers": {
-  "rf_onset": ["gradual"], "rf_weight_bearing": "normal", "rf_bladder_bowel": false,
-  "rf_nerve_signs": ["none"], "rf_fever": false, "rf_leg_clot": false,
-  "rf_other_signs": ["none"], "rf_serious_signs": ["none"], "age": 34, "sex": "female",
-  "pain_site": ["buttock", "lower_back"], "painful_side": "left", "pain_days": 10,
-  "pain_trend": "same", "pain_now": 2, "pain_worst": 4, "worse_with": ["stairs"],
+  "pain_site": ["buttock", "lower_back"], "rf_onset": ["gradual"],
+  "rf_weight_bearing": "normal", "rf_tummy": ["none"], "rf_nerve_signs": ["none"],
+  "rf_body_signs": ["none"], "rf_background": ["none"], "rf_serious_signs": ["none"],
+  "age": 34, "sex": "female", "painful_side": "left", "activities": ["desk_work"],
+  "pain_days": 10, "pain_trend": "same", "pain_worst": 4, "worse_with": ["stairs"],
   "also_notice": ["glutes_off"], "habits": ["sit_8h", "weak_core"]}}
 JSON
 
