@@ -87,14 +87,12 @@ int Checkin(const KnowledgeBase& kb, Store& store, Clock& clock, const CheckinOp
     } else if (options.resume && state->paused) {
       bool seen = false;
       if (state->pause_level >= TriageLevel::kUrgent) {
-        auto answer = p.AskYesNo(
-            "Since the programme was paused, has a doctor or physiotherapist seen you about this "
-            "and said it is safe to exercise?");
-        if (!answer) {
-          out << "\nStopped; nothing was saved.\n";
-          return kExitOk;
-        }
-        seen = *answer;
+        // Skipping the question is not a yes: the programme stays paused, and the check-in
+        // carries on and is saved, as the web check-in does.
+        seen = p.AskYesNo(
+                    "Since the programme was paused, has a doctor or physiotherapist seen you "
+                    "about this and said it is safe to exercise?")
+                   .value_or(false);
       }
       if (auto ok = tracker.Resume(*answers, seen); !ok) {
         out << "\nThe programme stays paused. " << ok.error().message << "\n";

@@ -60,7 +60,7 @@ bad() {  # name, file contents, expected message part
 bad "malformed JSON" '{"answers": {"age": 40,}}' "bad.json:1:"
 bad "unknown question" '{"answers": {"pain_dayz": 3}}' "unknown question id 'pain_dayz' (did you mean 'pain_days'?)"
 bad "wrong type" '{"answers": {"age": "old"}}' "answers.age:"
-bad "out of range" '{"answers": {"pain_now": 11}}' "out of range 0-10"
+bad "out of range" '{"answers": {"pain_worst": 11}}' "out of range 0-10"
 bad "unknown choice" '{"answers": {"pain_trend": "beter"}}' "(did you mean 'better'?)"
 bad "not an object" '[1, 2]' "expected an object"
 out=$("$bin" assess --answers "$tmp/missing.json" --json 2>"$tmp/err")
@@ -71,6 +71,100 @@ out=$("$bin" assess --json 2>"$tmp/err")
 expect_eq "$?" 2 "--json without --answers"
 out=$("$bin" nonsense 2>"$tmp/err")
 expect_eq "$?" 2 "unknown command exit code"
+
+# --- an assessment needs its danger screen: answers that leave danger-sign questions out are
+# refused (exit 2), naming the first one the interview would still ask, and nothing is saved ---
+python3 - "$tmp/gt.json" "$tmp/partial.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for q in ("rf_nerve_signs", "rf_body_signs"):
+    del d["answers"][q]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+# What the interview asks next after these answers (its last line before the input ends).
+interview_next() {  # answers file
+  python3 - "$bin" "$1" <<'PY'
+import json, subprocess, sys
+answers = json.load(open(sys.argv[2]))["answers"]
+lines = "".join(json.dumps({"id": k, "value": v}) + "\n" for k, v in answers.items())
+run = subprocess.run([sys.argv[1], "interview", "--jsonl"], input=lines, capture_output=True, text=True)
+print(json.loads(run.stdout.splitlines()[-1]).get("question", {}).get("id", "(none)"))
+PY
+}
+first_missing=$(interview_next "$tmp/partial.json")
+expect_eq "$first_missing" rf_nerve_signs "the interview asks the first left-out danger-sign question"
+"$bin" assess --answers "$tmp/gt.json" --db "$tmp/screen.db" >/dev/null
+for args in "" "--json --save"; do
+  # shellcheck disable=SC2086  # $args is two options or none
+  out=$("$bin" assess --answers "$tmp/partial.json" $args --db "$tmp/screen.db" 2>"$tmp/err")
+  expect_eq "$?" 2 "incomplete screen ($args) exit code"
+  expect_eq "$out" "" "incomplete screen ($args) stdout"
+  expect_eq "$(wc -l <"$tmp/err")" 1 "incomplete screen ($args) one line"
+  expect_contains "$(cat "$tmp/err")" \
+    "hipcoach: $tmp/partial.json: the danger-sign question $first_missing (\"" \
+    "incomplete screen ($args) names the question"
+  expect_contains "$(cat "$tmp/err")" '("not sure" is an answer)' "incomplete screen ($args) says not sure counts"
+done
+stored=$("$bin" export --db "$tmp/screen.db" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["assessments"]))')
+expect_eq "$stored" 1 "a refused assessment saves nothing"
+"$bin" assess --answers "$tmp/partial.json" --db "$tmp/never.db" >/dev/null 2>&1
+[ ! -e "$tmp/never.db" ] && ok || fail "a refused assessment created a database"
+# "Not sure" is an answer: answering each named question "not sure" (its plainer follow-ups come
+# one at a time) completes the screen.
+steps=0
+while ! "$bin" assess --answers "$tmp/partial.json" --json >"$tmp/out.json" 2>"$tmp/err" && [ "$steps" -lt 20 ]; do
+  missing=$(sed -nE 's/.*the danger-sign question ([a-z0-9_]+) .*/\1/p' "$tmp/err")
+  [ -n "$missing" ] || break
+  python3 - "$tmp/partial.json" "$missing" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["answers"][sys.argv[2]] = "unknown"
+json.dump(d, open(sys.argv[1], "w"))
+PY
+  steps=$((steps + 1))
+done
+expect_eq "$(cat "$tmp/err")" "" "\"not sure\" answers complete the danger screen"
+[ "$steps" -ge 2 ] && ok || fail "the follow-ups of a \"not sure\" were not asked for ($steps steps)"
+expect_eq "$(python3 -c 'import json,sys; print("unanswered_screening" in json.load(open(sys.argv[1]))["triage"])' "$tmp/out.json")" \
+  False "the result has no unanswered_screening"
+
+# --- checkin --resume after an emergency pause: a plain no to the sign's questions and a
+# clinician's word are both needed; the check-in is saved either way ---
+checkin() {  # NOW, weekly_checkin.py options..., then checkin arguments
+  local now=$1
+  shift
+  TZ=UTC HIPCOACH_NOW=$now python3 "$src/tests/fhir/weekly_checkin.py" "$@"
+}
+events() {  # the pause/resume events, oldest first
+  "$bin" export --db "$tmp/resume.db" |
+    python3 -c 'import json,sys; print(" ".join(e["kind"] for e in json.load(sys.stdin)["events"] if e["kind"] in ("pause", "resume")))'
+}
+checkins() {
+  "$bin" export --db "$tmp/resume.db" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["checkins"]))'
+}
+TZ=UTC HIPCOACH_NOW=2026-01-05T08:00 "$bin" assess --answers "$tmp/gt.json" --db "$tmp/resume.db" >/dev/null
+out=$(checkin 2026-01-06T08:00 --pick "high temperature" 3 "$bin" checkin --weekly --db "$tmp/resume.db")
+expect_eq "$?" 0 "check-in with a fever: exit code"
+expect_contains "$out" "[EMERGENCY]" "a fever at the check-in is an emergency"
+expect_eq "$(events)" "pause" "a fever at the check-in pauses the programme"
+# "Not sure" about the fever does not rule it out.
+out=$(checkin 2026-01-07T08:00 --unsure temperature --seen 3 "$bin" checkin --resume --db "$tmp/resume.db")
+expect_eq "$?" 0 "resume with a doubt: exit code"
+expect_contains "$out" 'The programme stays paused. The programme was paused for "Possible joint or bone infection". To resume, answer its questions with a plain no (not "not sure")' \
+  "resume with a doubt is refused"
+expect_eq "$(events)" "pause" "resume with a doubt: still paused"
+expect_eq "$(checkins)" 2 "resume with a doubt: the check-in is saved"
+# A plain no, but no clinician has seen them yet.
+out=$(checkin 2026-01-08T08:00 3 "$bin" checkin --resume --db "$tmp/resume.db")
+expect_contains "$out" "has a doctor or physiotherapist seen you" "resume asks about a clinician"
+expect_contains "$out" "The programme stays paused. The programme was paused because you needed to see a doctor." \
+  "resume without a clinician is refused"
+expect_eq "$(events)" "pause" "resume without a clinician: still paused"
+expect_eq "$(checkins)" 3 "resume without a clinician: the check-in is saved"
+# Both: resumed.
+out=$(checkin 2026-01-09T08:00 --seen 3 "$bin" checkin --resume --db "$tmp/resume.db")
+expect_contains "$out" "No danger signs. Your programme is running again" "resume with both"
+expect_eq "$(events)" "pause resume" "resumed"
 
 # --- questions --json ---
 out=$("$bin" questions --json)
