@@ -25,6 +25,10 @@ struct Expr {
 // Collects the finding indices an expression reads (for reachability and relevance checks).
 void CollectFindings(const Expr& expr, std::vector<int>& out);
 
+// The cause leaf for expressions that never read causes (red-flag patterns and ask_if; the loader
+// refuses cause leaves there).
+inline Tri NoCauses(int /*cause*/) { return Tri::kFalse; }
+
 // Evaluates with Kleene logic: all() is false if any child is false, true if all are true, unknown
 // otherwise; any() mirrors it; not() swaps true and false.
 template <typename FindingFn, typename CauseFn>

@@ -54,7 +54,10 @@ void RenderTriage(const KnowledgeBase& kb, const TriageResult& triage, std::ostr
   for (const Reason& reason : triage.reasons) {
     out << fmt::format("  - {}{}\n", reason.text, SourceList(reason.sources));
   }
-  for (const Doubt& doubt : triage.doubts) out << "  - " << doubt.text << "\n";
+  if (!triage.doubts.empty()) {
+    out << "Where you were not sure:\n";
+    for (const Doubt& doubt : triage.doubts) out << "  - " << doubt.text << "\n";
+  }
 }
 
 void RenderAssessment(const KnowledgeBase& kb, const Assessment& assessment, std::ostream& out) {

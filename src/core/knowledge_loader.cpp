@@ -186,6 +186,7 @@ DoubtReading ReadDoubtReading(const TomlReader& r, const toml::table& t, const Q
   } else {
     wrong(expected);
   }
+  reading.absent = reading.absent || (!reading.boolean && reading.choices.empty());
   return reading;
 }
 

@@ -28,22 +28,17 @@ std::vector<MatchedRedFlag> MatchRedFlags(const KnowledgeBase& kb, const Finding
   auto certain = [&](int f) {
     return state.unsure[static_cast<std::size_t>(f)] ? Tri::kUnknown : said(f);
   };
-  auto no_cause = [](int) { return Tri::kFalse; };
   for (std::size_t i = 0; i < kb.red_flags.size(); ++i) {
     const Expr& pattern = kb.red_flags[i].pattern;
-    if (Evaluate(pattern, said, no_cause) != Tri::kTrue) continue;
+    if (Evaluate(pattern, said, NoCauses) != Tri::kTrue) continue;
     MatchedRedFlag match{static_cast<int>(i), false, {}};
-    if (Evaluate(pattern, certain, no_cause) != Tri::kTrue) {
+    if (Evaluate(pattern, certain, NoCauses) != Tri::kTrue) {
+      // The doubts the match rests on: the pattern's findings that a doubt reading settled.
       match.uncertain = true;
       for (int f : kb.red_flag_findings[i]) {
         const auto index = static_cast<std::size_t>(f);
-        if (state.unsure[index] && state.findings[index] == Tri::kTrue) match.doubts.push_back(f);
-      }
-      if (match.doubts.empty()) {  // the doubt is an absence the pattern needs (under a `not`)
-        for (int f : kb.red_flag_findings[i]) {
-          const auto index = static_cast<std::size_t>(f);
-          if (state.unsure[index] && state.findings[index] == Tri::kFalse)
-            match.doubts.push_back(f);
+        if (state.unsure[index] && state.findings[index] != Tri::kUnknown) {
+          match.doubts.push_back(f);
         }
       }
     }
@@ -54,13 +49,32 @@ std::vector<MatchedRedFlag> MatchRedFlags(const KnowledgeBase& kb, const Finding
 
 namespace {
 
-std::string JoinFindings(const KnowledgeBase& kb, const std::vector<int>& findings) {
+// "a, b or c" (or "and"): plain words for a short list.
+std::string Join(const std::vector<std::string>& items, std::string_view last) {
   std::string out;
-  for (std::size_t i = 0; i < findings.size(); ++i) {
-    if (i > 0) out += i + 1 == findings.size() ? " or " : ", ";
-    out += kb.findings[static_cast<std::size_t>(findings[i])].text;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? fmt::format(" {} ", last) : ", ";
+    out += items[i];
   }
   return out;
+}
+
+std::string JoinFindings(const KnowledgeBase& kb, const std::vector<int>& findings) {
+  std::vector<std::string> texts;
+  for (int f : findings) texts.push_back(kb.findings[static_cast<std::size_t>(f)].text);
+  return Join(texts, "or");
+}
+
+// What a doubt reading stands for, in the person's words.
+std::string ReadingText(const Question& question) {
+  const DoubtReading& reading = *question.unsure;
+  if (reading.absent) return question.type == AnswerType::kYesNo ? "no" : "none of these";
+  if (reading.boolean) return *reading.boolean ? "yes, to be safe" : "no";
+  std::vector<std::string> texts;  // the loader makes an empty list "absent"
+  for (const std::string& id : reading.choices) {
+    texts.push_back(fmt::format("\"{}\"", question.FindChoice(id)->text));
+  }
+  return Join(texts, "and");
 }
 
 // "not sure" answers to screening questions that a doubt reading settled, in plain words.
@@ -70,24 +84,10 @@ std::vector<Doubt> Doubts(const KnowledgeBase& kb, const FindingState& state,
   for (int qi : kb.interview_order) {
     const auto q = static_cast<std::size_t>(qi);
     const Question& question = kb.questions[q];
-    if (!question.screening || !question.unsure || !state.answered[q]) continue;
-    auto it = answers.find(question.id);
-    if (it == answers.end() || it->second.kind != AnswerValue::Kind::kUnknown) continue;
-    const DoubtReading& reading = *question.unsure;
-    std::string as;
-    if (reading.absent) {
-      as = question.type == AnswerType::kYesNo ? "no" : "none of these";
-    } else if (reading.boolean) {
-      as = *reading.boolean ? "yes, to be safe" : "no";
-    } else {
-      for (const std::string& id : reading.choices) {
-        const Choice* choice = question.FindChoice(id);
-        as += fmt::format("{}\"{}\"", as.empty() ? "" : " and ", choice->text);
-      }
-      if (as.empty()) as = "none of these";
-    }
+    if (!question.unsure || !state.answered[q]) continue;
+    if (answers.at(question.id).kind != AnswerValue::Kind::kUnknown) continue;
     std::string text = fmt::format("You were not sure about \"{}\", so hipcoach took it as {}.",
-                                   question.text, as);
+                                   question.text, ReadingText(question));
     if (!question.check.empty()) text += " " + question.check;
     out.push_back(Doubt{question.id, std::move(text)});
   }

@@ -143,6 +143,80 @@ TEST(Triage, ADoubtReadAsPresentCompletesAConjunctionAsPossible) {
   EXPECT_TRUE(result.red_flags[0].uncertain);
 }
 
+// The fixture with several replacements (each must be present).
+KnowledgeBase Variant(const std::vector<std::pair<std::string, std::string>>& edits) {
+  std::string text = testing::FixtureText();
+  for (const auto& [from, to] : edits) {
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+  }
+  LoadOutcome outcome = testing::LoadText(text);
+  EXPECT_TRUE(outcome.kb.has_value());
+  for (const auto& d : outcome.diagnostics) ADD_FAILURE() << d.Format();
+  return outcome.kb ? std::move(*outcome.kb) : KnowledgeBase{};
+}
+
+TriageResult TriageWith(const KnowledgeBase& kb, const Answers& answers) {
+  const FindingState state = DeriveFindings(kb, answers);
+  return Triage(kb, state, Posteriors(kb, state.Evidence()), answers);
+}
+
+TEST(Triage, ADoubtReadAsAbsentUnderANotIsPossibleToo) {
+  // With a fever doubt read as "no", the warm-joint flag (a hot joint WITHOUT fever) rests on it.
+  const KnowledgeBase kb =
+      Variant({{"read_as = true\nwhy = \"With a hot joint, a possible fever",
+                "read_as = false\nwhy = \"With a hot joint, a possible fever"}});
+  Answers answers = kAllClear;
+  answers["hot_joint"] = Yes();
+  answers["fever"] = NotSure();
+  const TriageResult result = TriageWith(kb, answers);
+  ASSERT_EQ(result.red_flags.size(), 1U);
+  EXPECT_EQ(kb.red_flags[static_cast<std::size_t>(result.red_flags[0].red_flag)].id, "warm_joint");
+  EXPECT_TRUE(result.red_flags[0].uncertain);
+  EXPECT_EQ(result.red_flags[0].doubts, std::vector<int>{kb.FindingIndex("fever")});
+  EXPECT_EQ(result.doubts.at(0).text,
+            "You were not sure about \"Do you have a fever?\", so hipcoach took it as no.");
+}
+
+TEST(Triage, SeveralDoubtsAreNamedTogether) {
+  const KnowledgeBase kb =
+      Variant({{"pattern = \"fall\"", "pattern = { all = [\"fall\", \"fever\"] }"}});
+  Answers answers = kAllClear;
+  answers["fall"] = NotSure();
+  answers["fall_plain"] = NotSure();
+  answers["hot_joint"] = Yes();
+  answers["fever"] = NotSure();
+  const TriageResult result = TriageWith(kb, answers);
+  ASSERT_FALSE(result.reasons.empty());
+  EXPECT_NE(result.reasons[0].text.find("You were not sure about a fall or a fever."),
+            std::string::npos)
+      << result.reasons[0].text;
+}
+
+TEST(Triage, AReadingOfSeveralChoicesIsSaidInWords) {
+  // pain_site made a screening question (a groin red flag) that reads "not sure" as two regions.
+  const KnowledgeBase kb = Variant(
+      {{"id = \"pain_site\"\nstage = \"adaptive\"", "id = \"pain_site\"\nstage = \"core\""},
+       {"text = \"Where is the pain?\"\ntype = \"body_location\"\nsources = [\"study_a\"]\n",
+        "text = \"Where is the pain?\"\ntype = \"body_location\"\nsources = [\"study_a\"]\n"
+        "[question.unsure]\nread_as = [\"groin\", \"buttock\", \"lateral_hip\"]\nwhy = "
+        "\"x\"\nsources = "
+        "[\"product_rule\"]\n"},
+       {"[[red_flag]]\nid = \"fracture\"",
+        "[[red_flag]]\nid = \"groin_sign\"\nname = \"Groin sign\"\nsuspected = \"x\"\nlevel = "
+        "\"routine\"\npattern = \"groin_pain\"\nreason = \"x\"\naction = \"x\"\nsources = "
+        "[\"study_a\"]\n\n[[red_flag]]\nid = \"fracture\""}});
+  Answers answers = kAllClear;
+  answers["pain_site"] = NotSure();
+  const TriageResult result = TriageWith(kb, answers);
+  EXPECT_EQ(result.level, TriageLevel::kRoutine);
+  ASSERT_EQ(result.doubts.size(), 1U);
+  EXPECT_EQ(result.doubts[0].text,
+            "You were not sure about \"Where is the pain?\", so hipcoach took it as \"Groin\", "
+            "\"Buttock\" and \"Outer hip\".");
+}
+
 TEST(Triage, ADoubtAboutTheTrendMeansAboutTheSame) {
   Answers answers = kAllClear;
   answers["pain_trend"] = NotSure();

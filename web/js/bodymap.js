@@ -5,6 +5,8 @@ import { h } from './ui.js';
 
 // Shapes per view; each region appears on both sides of the body where it has two.
 const FRONT = {
+  tummy: ['M82 128 L118 128 L120 156 L80 156 Z'],
+  flank: ['M66 110 L77 110 L78 146 L68 146 Z', 'M134 110 L123 110 L122 146 L132 146 Z'],
   groin: ['M88 168 L100 182 L112 168 L106 160 L94 160 Z'],
   lateral_hip: ['M62 150 Q58 165 64 178 L74 176 L74 152 Z', 'M138 150 Q142 165 136 178 L126 176 L126 152 Z'],
   front_thigh: ['M76 180 L98 186 L96 250 L80 250 Z', 'M124 180 L102 186 L104 250 L120 250 Z'],
@@ -15,6 +17,7 @@ const FRONT = {
   foot: ['M80 344 L94 344 L96 360 L74 360 Z', 'M106 344 L120 344 L126 360 L104 360 Z'],
 };
 const BACK = {
+  flank: ['M66 110 L77 110 L76 146 L68 146 Z', 'M134 110 L123 110 L124 146 L132 146 Z'],
   lower_back: ['M78 118 L122 118 L124 146 L76 146 Z'],
   buttock: ['M72 150 L99 150 L99 182 L74 182 Z', 'M101 150 L128 150 L126 182 L101 182 Z'],
   lateral_hip: ['M62 150 Q58 165 64 178 L72 178 L72 152 Z', 'M138 150 Q142 165 136 178 L128 178 L128 152 Z'],
