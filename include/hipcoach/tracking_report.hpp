@@ -48,6 +48,38 @@ struct Summary {
   std::optional<OutcomeRecord> first_psfs, latest_psfs;
 };
 
+// The causes of a stored result document as the report and the FHIR export show them: the same
+// ranking as the command line (what a doctor needs to rule out and why, then the likely causes in
+// order of probability, then the less likely ones behind "show more"), never with a figure above
+// rules.max_probability.
+struct StoredEvidence {
+  std::string text;
+  bool supports = true;
+  double likelihood_ratio = 1;
+};
+
+struct StoredCause {
+  std::string id;
+  std::string name;
+  std::string summary;
+  double probability = 0;  // capped at rules.max_probability
+  std::string chance;      // in words: "about 7 in 10 people with answers like yours"
+  std::string flagged_by;  // what a doctor needs to rule out: the danger sign's id
+  std::string why;         // and its reason
+  std::vector<StoredEvidence> evidence;
+};
+
+struct StoredRanking {
+  std::vector<StoredCause> rule_out;
+  std::vector<StoredCause> causes;
+  std::vector<StoredCause> more_causes;
+};
+
+// Reads a result document of any version. One stored before rule_out existed lists the causes a
+// danger sign points to among its causes (with flagged_by) and may hold figures above the cap:
+// those are read as what a doctor needs to rule out, and the rest ranked as the core ranks them.
+StoredRanking RankingOf(const KnowledgeBase& kb, const nlohmann::json& result);
+
 // Everything computed from the stored data, as of `now`.
 Summary Summarise(const KnowledgeBase& kb, const DataSet& data, const ActivePlan& plan,
                   TimeSeconds now);

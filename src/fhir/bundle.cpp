@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hipcoach/tracking.hpp"
+#include "hipcoach/tracking_report.hpp"
 #include "internal.hpp"
 
 namespace hipcoach::fhir {
@@ -139,6 +140,10 @@ class Builder {
                            flag.value("uncertain", false) ? ", from a \"not sure\" answer" : "",
                            flag.value("suspected", ""))));
     }
+    for (const json& doubt : triage.value("doubts", json::array())) {
+      const std::string text = doubt.is_object() ? doubt.value("text", "") : "";
+      if (!text.empty()) notes.push_back(Text("Where the person was not sure: " + text));
+    }
     notes.push_back(
         Text("Self-reported answers assessed by hipcoach's rules; self-care guidance, not a "
              "diagnosis."));
@@ -160,60 +165,66 @@ class Builder {
     return out;
   }
 
-  // The likely causes of the latest assessment: those at or above rules.likely, and any that a
-  // danger sign points to.
+  // The causes of the latest assessment in the order `hipcoach assess` shows them: what a doctor
+  // needs to rule out (the serious causes a danger sign points to), then the likely causes (at or
+  // above rules.likely, most likely first). No figure is above rules.max_probability.
   void AddConditions(const StoredAssessment& a, const std::string& response) {
-    const json result = Parsed(a.result_json);
-    for (const json& cause : result.value("causes", json::array())) {
-      if (!cause.is_object()) continue;
-      const double probability = cause.value("probability", 0.0);
-      const bool flagged = cause.contains("flagged_by") && cause.at("flagged_by").is_string();
-      if (probability < kb_.rules.likely && !flagged) continue;
-      const std::string id = cause.value("id", "");
-      if (id.empty()) continue;
-      const std::string name = cause.value("name", id);
+    const tracking::StoredRanking ranking = tracking::RankingOf(kb_, Parsed(a.result_json));
+    for (const tracking::StoredCause& cause : ranking.rule_out) {
+      const RedFlag* flag = kb_.FindRedFlag(cause.flagged_by);
       json notes = json::array();
       notes.push_back(Text(fmt::format(
-          "Estimated by hipcoach from the person's own answers: {} likely. A hypothesis for a "
-          "clinician to confirm or rule out, not a diagnosis.",
-          Percent(probability))));
-      if (const std::string summary = cause.value("summary", ""); !summary.empty()) {
-        notes.push_back(Text(summary));
-      }
-      if (flagged) {
-        const RedFlag* flag = kb_.FindRedFlag(cause.at("flagged_by").get<std::string>());
-        notes.push_back(
-            Text("Suspected because of the danger sign: " +
-                 (flag != nullptr ? flag->name : cause.at("flagged_by").get<std::string>())));
-      }
-      std::string for_it, against;
-      for (const json& item : cause.value("evidence", json::array())) {
-        if (!item.is_object()) continue;
-        std::string text = item.value("text", "");
-        while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();
-        const std::string line =
-            fmt::format("{} (likelihood ratio {:.2f})", text, item.value("likelihood_ratio", 1.0));
-        std::string& list = item.value("supports", true) ? for_it : against;
-        list += (list.empty() ? "" : "; ") + line;
-      }
-      if (!for_it.empty()) notes.push_back(Text("Evidence for: " + for_it));
-      if (!against.empty()) notes.push_back(Text("Evidence against: " + against));
-      const std::string uuid = Uuid("Condition|" + id, a.id);
-      conditions_.push_back(uuid);
-      Add(uuid,
-          {{"resourceType", "Condition"},
-           {"clinicalStatus", Concept("http://terminology.hl7.org/CodeSystem/condition-clinical",
-                                      "active", "Active")},
-           {"verificationStatus",
-            Concept("http://terminology.hl7.org/CodeSystem/condition-ver-status", "provisional",
-                    "Provisional")},
-           {"code", Concept(kCauseSystem, id, name)},
-           {"subject", Ref(patient_)},
-           {"recordedDate", tracking::IsoUtc(a.at)},
-           {"evidence", json::array({{{"detail", json::array({Ref(response)})}}})},
-           {"note", std::move(notes)}});
+          "What a doctor needs to rule out: the danger sign \"{}\" in the person's own answers "
+          "points to this. A hypothesis for a clinician to confirm or rule out, not a diagnosis.",
+          flag != nullptr ? flag->name : cause.flagged_by)));
+      if (!cause.why.empty()) notes.push_back(Text("Why: " + cause.why));
+      AddCondition(a, response, cause, std::move(notes));
+    }
+    for (const tracking::StoredCause& cause : ranking.causes) {
+      if (cause.probability < kb_.rules.likely) continue;
+      // One Condition per cause: a cause to rule out is not listed again as a likely one.
+      const bool listed =
+          std::any_of(ranking.rule_out.begin(), ranking.rule_out.end(),
+                      [&](const tracking::StoredCause& other) { return other.id == cause.id; });
+      if (listed) continue;
+      json notes = json::array();
+      notes.push_back(Text(fmt::format(
+          "Estimated by hipcoach from the person's own answers: {} ({} likely). A hypothesis "
+          "for a clinician to confirm or rule out, not a diagnosis.",
+          cause.chance, Percent(cause.probability))));
+      AddCondition(a, response, cause, std::move(notes));
     }
     conditions_assessment_ = a.id;
+  }
+
+  void AddCondition(const StoredAssessment& a, const std::string& response,
+                    const tracking::StoredCause& cause, json notes) {
+    if (!cause.summary.empty()) notes.push_back(Text(cause.summary));
+    std::string for_it, against;
+    for (const tracking::StoredEvidence& item : cause.evidence) {
+      std::string text = item.text;
+      while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();
+      const std::string line =
+          fmt::format("{} (likelihood ratio {:.2f})", text, item.likelihood_ratio);
+      std::string& list = item.supports ? for_it : against;
+      list += (list.empty() ? "" : "; ") + line;
+    }
+    if (!for_it.empty()) notes.push_back(Text("Evidence for: " + for_it));
+    if (!against.empty()) notes.push_back(Text("Evidence against: " + against));
+    const std::string uuid = Uuid("Condition|" + cause.id, a.id);
+    conditions_.push_back(uuid);
+    Add(uuid,
+        {{"resourceType", "Condition"},
+         {"clinicalStatus",
+          Concept("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", "Active")},
+         {"verificationStatus",
+          Concept("http://terminology.hl7.org/CodeSystem/condition-ver-status", "provisional",
+                  "Provisional")},
+         {"code", Concept(kCauseSystem, cause.id, cause.name)},
+         {"subject", Ref(patient_)},
+         {"recordedDate", tracking::IsoUtc(a.at)},
+         {"evidence", json::array({{{"detail", json::array({Ref(response)})}}})},
+         {"note", std::move(notes)}});
   }
 
   json PainObservation(TimeSeconds at, std::string_view code, std::string_view text,

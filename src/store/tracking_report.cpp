@@ -8,6 +8,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "hipcoach/inference.hpp"
+
 namespace hipcoach::tracking {
 namespace {
 
@@ -150,7 +152,86 @@ std::string BarChart(
   return svg;
 }
 
+// Fields of a stored document, read without trusting their types.
+std::string Str(const json& object, const char* key, const std::string& fallback = "") {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+double Num(const json& object, const char* key, double fallback) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+const json& Array(const json& object, const char* key) {
+  static const json empty = json::array();
+  const auto it = object.find(key);
+  return it != object.end() && it->is_array() ? *it : empty;
+}
+
+std::optional<StoredCause> ReadCause(const KnowledgeBase& kb, const json& c) {
+  if (!c.is_object()) return std::nullopt;
+  StoredCause cause;
+  cause.id = Str(c, "id");
+  if (cause.id.empty()) return std::nullopt;
+  cause.name = Str(c, "name", cause.id);
+  cause.summary = Str(c, "summary");
+  cause.probability = std::clamp(Num(c, "probability", 0), 0.0, kb.rules.max_probability);
+  cause.chance = ChanceText(cause.probability);
+  cause.flagged_by = Str(c, "flagged_by");
+  cause.why = Str(c, "why");
+  if (!cause.flagged_by.empty() && cause.why.empty()) {
+    if (const RedFlag* flag = kb.FindRedFlag(cause.flagged_by)) cause.why = flag->reason;
+  }
+  for (const json& item : Array(c, "evidence")) {
+    if (!item.is_object()) continue;
+    const auto supports = item.find("supports");
+    cause.evidence.push_back(
+        {Str(item, "text"),
+         supports == item.end() || !supports->is_boolean() || supports->get<bool>(),
+         Num(item, "likelihood_ratio", 1)});
+  }
+  return cause;
+}
+
 }  // namespace
+
+StoredRanking RankingOf(const KnowledgeBase& kb, const json& result) {
+  StoredRanking out;
+  if (!result.is_object()) return out;
+  for (const json& c : Array(result, "rule_out")) {
+    if (auto cause = ReadCause(kb, c)) out.rule_out.push_back(std::move(*cause));
+  }
+  if (result.contains("rule_out")) {
+    for (const json& c : Array(result, "causes")) {
+      if (auto cause = ReadCause(kb, c)) out.causes.push_back(std::move(*cause));
+    }
+    for (const json& c : Array(result, "more_causes")) {
+      if (auto cause = ReadCause(kb, c)) out.more_causes.push_back(std::move(*cause));
+    }
+    return out;
+  }
+  // A result stored before rule_out: the flagged causes came first among the causes.
+  std::vector<StoredCause> ranked;
+  for (const json& c : Array(result, "causes")) {
+    auto cause = ReadCause(kb, c);
+    if (!cause) continue;
+    (cause->flagged_by.empty() ? ranked : out.rule_out).push_back(std::move(*cause));
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const StoredCause& a, const StoredCause& b) {
+    return a.probability > b.probability;
+  });
+  for (StoredCause& cause : ranked) {
+    if (static_cast<int>(out.causes.size()) < kb.rules.causes_shown) {
+      out.causes.push_back(std::move(cause));
+    } else if (cause.probability >= kb.rules.report_min) {
+      out.more_causes.push_back(std::move(cause));
+    }
+  }
+  return out;
+}
+
+namespace {}  // namespace
 
 Summary Summarise(const KnowledgeBase& kb, const DataSet& data, const ActivePlan& plan,
                   TimeSeconds now) {
@@ -323,18 +404,34 @@ svg{width:100%;height:auto;display:block}.grid{stroke:#ddd;stroke-width:1}.tick{
         h += "<p><strong>" + Html(triage.value("title", std::string())) + "</strong> (" +
              Html(triage.value("level", std::string())) + "). " +
              Html(triage.value("action", std::string())) + "</p>";
+        std::string doubts;
+        for (const json& doubt : Array(triage, "doubts")) {
+          if (doubt.is_object()) doubts += "<li>" + Html(Str(doubt, "text")) + "</li>";
+        }
+        if (!doubts.empty()) h += "<p>Where they were not sure:</p><ul>" + doubts + "</ul>";
       }
-      const json causes = result.value("causes", json::array());
-      if (causes.is_array() && !causes.empty()) {
-        h += "<table><tr><th>Likely causes (ranked)</th><th>Probability</th></tr>";
-        int shown = 0;
-        for (const json& c : causes) {
-          if (!c.is_object() || ++shown > 5) break;
-          const double p = c.value("probability", 0.0);
-          h += "<tr><td>" + Html(c.value("name", c.value("id", std::string()))) + "</td><td>" +
-               fmt::format("{:.0f} %", p * 100) + "</td></tr>";
+      // The same ranking as `hipcoach assess` shows.
+      const StoredRanking ranking = RankingOf(kb, result);
+      if (!ranking.rule_out.empty()) {
+        h += "<table><tr><th>What a doctor needs to rule out</th><th>Why</th></tr>";
+        for (const StoredCause& c : ranking.rule_out) {
+          h += "<tr><td>" + Html(c.name) + "</td><td>" + Html(c.why) + "</td></tr>";
         }
         h += "</table>";
+      }
+      if (!ranking.causes.empty()) {
+        h += "<table><tr><th>Likely causes (ranked)</th><th>How likely</th></tr>";
+        for (const StoredCause& c : ranking.causes) {
+          h += "<tr><td>" + Html(c.name) + "</td><td>" + Html(c.chance) + "</td></tr>";
+        }
+        h += "</table>";
+      }
+      if (!ranking.more_causes.empty()) {
+        std::string names;
+        for (const StoredCause& c : ranking.more_causes) {
+          names += (names.empty() ? "" : ", ") + Html(c.name);
+        }
+        h += "<p class='muted'>Less likely: " + names + ".</p>";
       }
     }
   } else {

@@ -436,6 +436,56 @@ TEST_F(CliTest, TheReportIsSelfContainedAndPrintable) {
   EXPECT_EQ(html.find("url("), std::string::npos);
 }
 
+// The report ranks the causes as `hipcoach assess` does: what a doctor needs to rule out and why,
+// then the likely causes with their chance in words (no bare figures), then the less likely ones.
+TEST_F(CliTest, TheReportRanksTheCausesAsTheAssessmentDoes) {
+  TwoWeeks();
+  auto assessment_card = [](const std::string& html) {
+    const std::size_t start = html.find("<h2>Assessment</h2>");
+    return start == std::string::npos ? std::string()
+                                      : html.substr(start, html.find("</div>", start) - start);
+  };
+  ASSERT_EQ(Hipcoach("report -o report.html" + Db(), "2026-01-19T09:00").code, 0);
+  std::string card = assessment_card(ReadAll(dir_ + "/report.html"));
+  const json result = json::parse(Hipcoach("assess --answers answers.json --json").out);
+  ASSERT_FALSE(result["causes"].empty());
+  std::size_t at = card.find("<th>Likely causes (ranked)</th><th>How likely</th>");
+  ASSERT_NE(at, std::string::npos) << card;
+  for (const json& cause : result["causes"]) {
+    const std::string row = "<tr><td>" + cause["name"].get<std::string>() + "</td><td>" +
+                            cause["chance"].get<std::string>() + "</td></tr>";
+    const std::size_t next = card.find(row, at);
+    ASSERT_NE(next, std::string::npos) << row << " in order in " << card;
+    at = next;
+  }
+  EXPECT_EQ(card.find('%'), std::string::npos) << card;
+  EXPECT_EQ(card.find("What a doctor needs to rule out"), std::string::npos);
+  if (!result["more_causes"].empty()) {
+    EXPECT_NE(card.find("Less likely: " + result["more_causes"][0]["name"].get<std::string>()),
+              std::string::npos)
+        << card;
+  }
+
+  // A new assessment with a past cancer: what a doctor needs to rule out comes first, with why.
+  json urgent = json::parse(ReadAll(dir_ + "/answers.json"));
+  urgent["answers"]["rf_background"] = {"cancer"};
+  std::ofstream(dir_ + "/urgent.json") << urgent.dump();
+  Outcome assessed =
+      Hipcoach("assess --answers urgent.json --json --save" + Db(), "2026-01-19T10:00");
+  ASSERT_EQ(assessed.code, 0) << assessed.err;
+  const json urgent_result = json::parse(assessed.out);
+  ASSERT_FALSE(urgent_result["rule_out"].empty()) << assessed.out;
+  ASSERT_EQ(Hipcoach("report -o report.html" + Db(), "2026-01-19T11:00").code, 0);
+  card = assessment_card(ReadAll(dir_ + "/report.html"));
+  const json& first = urgent_result["rule_out"][0];
+  const std::size_t rule_out = card.find("<th>What a doctor needs to rule out</th><th>Why</th>");
+  ASSERT_NE(rule_out, std::string::npos) << card;
+  const std::size_t row = card.find("<tr><td>" + first["name"].get<std::string>() + "</td><td>");
+  EXPECT_GT(row, rule_out);
+  EXPECT_LT(row, card.find("Likely causes (ranked)")) << card;
+  EXPECT_NE(card.find(first["why"].get<std::string>().substr(0, 40)), std::string::npos) << card;
+}
+
 TEST_F(CliTest, TheReportRendersInHeadlessChromium) {
   if (std::system("command -v chromium > /dev/null 2>&1") != 0) {
     GTEST_SKIP() << "chromium is not installed (apt-get install chromium)";
