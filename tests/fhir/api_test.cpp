@@ -104,13 +104,12 @@ class Client {
 
 // A completed response of a person with outer-hip pain (routine, with a programme).
 std::string Response() {
-  auto answers = ParseAnswersDocument(Kb(), R"({"answers": {"rf_onset": ["gradual"],
-    "rf_weight_bearing": "normal", "rf_bladder_bowel": false, "rf_nerve_signs": ["none"],
-    "rf_fever": false, "rf_leg_clot": false, "rf_other_signs": ["none"],
-    "rf_serious_signs": ["none"], "age": 54, "sex": "female", "pain_site": ["lateral_hip"],
-    "painful_side": "right", "pain_days": 120, "pain_trend": "same", "pain_now": 3,
-    "pain_worst": 7, "worse_with": ["lying_side", "stairs", "crossing"],
-    "bony_point_press": true}})",
+  auto answers = ParseAnswersDocument(Kb(), R"({"answers": {"pain_site": ["lateral_hip"],
+    "rf_onset": ["gradual"], "rf_weight_bearing": "normal", "rf_nerve_signs": ["none"],
+    "rf_body_signs": ["none"], "rf_background": ["none"], "rf_serious_signs": ["none"],
+    "age": 54, "sex": "female", "painful_side": "right", "activities": ["none"],
+    "pain_days": 120, "pain_trend": "same", "pain_worst": 7,
+    "worse_with": ["lying_side", "stairs", "crossing"], "bony_point_press": true}})",
                                       "test");
   EXPECT_TRUE(answers);
   return fhir::QuestionnaireResponseJson(Kb(), *answers, Kb().version, "", "").dump();
@@ -178,6 +177,35 @@ TEST(FhirApi, InvalidResponseNamesThePlaceAndChangesNothing) {
             415);
   EXPECT_TRUE(client.Get("/api/v1/assessments").Json()["assessments"].empty());
   EXPECT_FALSE(std::filesystem::exists(server.key_file()));
+}
+
+// A response from a form that did not ask every danger-sign question is refused as invalid FHIR
+// input, naming the first one the interview would still ask; nothing is saved.
+TEST(FhirApi, AResponseWithoutTheDangerScreenIsRefusedAndNothingSaved) {
+  Server server;
+  Client client(server.port());
+  client.LoadCsrf();
+  json partial = json::parse(Response());
+  json kept = json::array();
+  for (const json& item : partial["item"]) {
+    if (item["linkId"] != "rf_body_signs" && item["linkId"] != "rf_serious_signs") {
+      kept.push_back(item);
+    }
+  }
+  ASSERT_EQ(kept.size() + 2, partial["item"].size());
+  partial["item"] = kept;
+  const Reply r = client.Post("/api/v1/fhir/QuestionnaireResponse", partial.dump());
+  EXPECT_EQ(r.status, 400) << r.body;
+  const json error = r.Json()["error"];
+  EXPECT_EQ(error["code"], "invalid_fhir");
+  const Question* first = Kb().FindQuestion("rf_body_signs");
+  ASSERT_NE(first, nullptr);
+  const std::string message = error["message"];
+  EXPECT_EQ(message.rfind("the danger-sign question rf_body_signs (\"" + first->text + "\")", 0),
+            0u)
+      << message;
+  EXPECT_NE(message.find("(\"not sure\" is an answer)"), std::string::npos) << message;
+  EXPECT_TRUE(client.Get("/api/v1/assessments").Json()["assessments"].empty());
 }
 
 TEST(FhirApi, BundleOfTheCallersOwnDataIsReproducible) {

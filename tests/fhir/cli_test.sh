@@ -75,6 +75,20 @@ expect_contains "$(cat err.txt)" \
   'bad.json: QuestionnaireResponse.item[3].answer[0].valueCoding.code: "maybe" is not an answer to question' \
   "bad response message"
 expect_eq "$(assessments new.db)" 1 "a bad response saves nothing"
+# A response that leaves a danger-sign question out: read, but not assessed (exit 2), naming it.
+python3 - <<'PY'
+import json
+r = json.load(open("response.json"))
+r["item"] = [i for i in r["item"] if i["linkId"] != "rf_body_signs"]
+json.dump(r, open("partial.json", "w"))
+PY
+out=$("$bin" assess --fhir partial.json --db new.db 2>err.txt)
+expect_eq "$?" 2 "incomplete danger screen exit code"
+expect_eq "$out" "" "incomplete danger screen stdout"
+expect_eq "$(wc -l <err.txt)" 1 "incomplete danger screen: one line"
+expect_contains "$(cat err.txt)" 'hipcoach: partial.json: the danger-sign question rf_body_signs ("' \
+  "incomplete danger screen message"
+expect_eq "$(assessments new.db)" 1 "an incomplete danger screen saves nothing"
 printf '{"resourceType": "Patient"}' >patient.json
 "$bin" assess --fhir patient.json 2>err.txt >/dev/null
 expect_eq "$?" 2 "wrong resourceType exit code"
