@@ -401,10 +401,14 @@ void App::DangerQuestions(const http::Request&, const Caller& caller, const Para
   WithStore(caller, [&](Store& store) {
     Tracker tracker(kb_, store, clock_);
     const tracking::State state = Must(tracker.Load());
-    SendJson(res, {{"due", state.plan ? Must(tracker.DangerCheckDue()) : false},
-                   {"paused", state.paused},
-                   {"pause_message", state.pause_message},
-                   {"questions", questions}});
+    // After an urgent or emergency pause, resuming also needs the person's word that a doctor or
+    // physiotherapist has seen them (clinician_seen), so the check-in asks for it.
+    SendJson(res,
+             {{"due", state.plan ? Must(tracker.DangerCheckDue()) : false},
+              {"paused", state.paused},
+              {"pause_message", state.pause_message},
+              {"pause_level", state.paused ? json(ToString(state.pause_level)) : json(nullptr)},
+              {"questions", questions}});
   });
 }
 

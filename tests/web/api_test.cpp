@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -66,7 +67,6 @@ json SelfCareAnswer(const json& q) {
                                 {"painful_side", "right"},
                                 {"pain_days", 30},
                                 {"pain_trend", "same"},
-                                {"pain_now", 3},
                                 {"pain_worst", 5},
                                 {"worse_with", {"sitting_long"}},
                                 {"habits", {"sit_8h"}},
@@ -208,13 +208,127 @@ TEST(WebApi, InterviewMatchesTheCoreAssessment) {
   result.erase("stop_reason");
   EXPECT_EQ(result, expected);
   EXPECT_FALSE(result["programme"].is_null());
+  // The result document: at most five likely causes in order of probability, none above 90 %,
+  // each with its chance in words; the rest behind "show more"; the doubts, not the old list of
+  // unanswered screening questions.
+  ASSERT_TRUE(result["causes"].is_array());
+  ASSERT_FALSE(result["causes"].empty());
+  EXPECT_LE(result["causes"].size(), 5u);
+  double previous = 1;
+  for (const json& group : {result["causes"], result["more_causes"]}) {
+    for (const json& cause : group) {
+      const double p = cause["probability"];
+      EXPECT_LE(p, 0.9) << cause["id"];
+      EXPECT_LE(p, previous) << cause["id"];
+      previous = p;
+      EXPECT_NE(cause["chance"].get<std::string>().find("in 10 people with answers like yours"),
+                std::string::npos);
+      EXPECT_FALSE(cause.contains("flagged_by")) << cause["id"];
+    }
+  }
+  EXPECT_TRUE(result["rule_out"].is_array());
+  EXPECT_TRUE(result["rule_out"].empty());
+  EXPECT_TRUE(result["triage"]["doubts"].is_array());
+  EXPECT_FALSE(result["triage"].contains("unanswered_screening"));
+}
+
+// "Not sure" is an answer, and no longer the danger sign itself: a person who cannot say whether
+// they had a fever (asked plainly after a "not sure" to the list) is read as the knowledge base
+// says, told so in the result with how to check, and keeps the self-care advice and programme.
+TEST(WebApi, NotSureIsADoubtNotADangerSign) {
+  Server server;
+  Client client(server.port());
+  std::vector<std::string> asked;
+  auto [answers, result] = RunInterview(client, [&asked](const json& q) -> json {
+    const std::string id = q["id"];
+    asked.push_back(id);
+    if (id == "rf_body_signs" || id == "rf_fever_plain") return "unknown";
+    return SelfCareAnswer(q);
+  });
+  // The plainer follow-ups came one at a time right after the "not sure", each saying so.
+  const auto list = std::find(asked.begin(), asked.end(), "rf_body_signs");
+  ASSERT_NE(list, asked.end());
+  ASSERT_NE(list + 1, asked.end());
+  EXPECT_EQ(*(list + 1), "rf_fever_plain");
+  EXPECT_EQ(result["stop_reason"], "complete");
+  EXPECT_NE(result["triage"]["level"], "emergency");
+  EXPECT_NE(result["triage"]["level"], "urgent");
+  EXPECT_FALSE(result["programme"].is_null());
+  ASSERT_EQ(result["triage"]["doubts"].size(), 1u) << result["triage"].dump();
+  const json& doubt = result["triage"]["doubts"][0];
+  EXPECT_EQ(doubt["question"], "rf_fever_plain");
+  const Question* fever = Kb().FindQuestion("rf_fever_plain");
+  ASSERT_NE(fever, nullptr);
+  EXPECT_FALSE(fever->check.empty());
+  EXPECT_NE(doubt["text"].get<std::string>().find(fever->check), std::string::npos) << doubt.dump();
+  // The question itself says how to check, and which question it follows up.
+  auto [status, questions] = client.Call("GET", "/api/v1/questions");
+  ASSERT_EQ(status, 200);
+  bool found = false;
+  for (const json& q : questions["questions"]) {
+    if (q["id"] != "rf_fever_plain") continue;
+    found = true;
+    EXPECT_EQ(q["check"], fever->check);
+    EXPECT_EQ(q["follows_up"], "rf_body_signs");
+    EXPECT_TRUE(q["red_flag_screen"].get<bool>());
+  }
+  EXPECT_TRUE(found);
+}
+
+// An assessment needs its danger screen: answers that leave a screening question out are refused
+// (400 incomplete_screen), naming the first one the interview would still ask, and nothing is
+// saved. "Not sure" counts as an answer.
+TEST(WebApi, AnAssessmentWithoutItsDangerScreenIsRefusedAndNotSaved) {
+  Server server;
+  Client client(server.port());
+  client.LoadCsrf();
+  json answers = RunInterview(client, SelfCareAnswer).first;
+  ASSERT_TRUE(answers.contains("rf_nerve_signs"));
+  ASSERT_TRUE(answers.contains("rf_body_signs"));
+  answers.erase("rf_nerve_signs");
+  answers.erase("rf_body_signs");
+  // The question the interview asks next is the one the refusal names.
+  auto [i_status, next] = client.Call("POST", "/api/v1/interview", {{"answers", answers}});
+  ASSERT_EQ(i_status, 200) << next.dump();
+  const std::string first = next["question"]["id"];
+  EXPECT_TRUE(first == "rf_nerve_signs" || first == "rf_body_signs") << first;
+  const auto refused = client.Call("POST", "/api/v1/assessments", {{"answers", answers}});
+  ExpectError(refused, 400, "incomplete_screen");
+  const std::string message = refused.second["error"]["message"];
+  EXPECT_EQ(message.rfind("the danger-sign question " + first + " (\"", 0), 0u) << message;
+  EXPECT_NE(message.find("(\"not sure\" is an answer)"), std::string::npos) << message;
+  // No answers at all: the first question of the interview.
+  const auto empty = client.Call("POST", "/api/v1/assessments", {{"answers", json::object()}});
+  ExpectError(empty, 400, "incomplete_screen");
+  auto [f_status, start] = client.Call("POST", "/api/v1/interview", {{"answers", json::object()}});
+  ASSERT_EQ(f_status, 200);
+  EXPECT_NE(empty.second["error"]["message"].get<std::string>().find(
+                "question " + start["question"]["id"].get<std::string>() + " "),
+            std::string::npos);
+  // Nothing was saved: no assessment, no programme.
+  auto [l_status, list] = client.Call("GET", "/api/v1/assessments");
+  EXPECT_EQ(l_status, 200);
+  EXPECT_TRUE(list["assessments"].empty()) << list.dump();
+  ExpectError(client.Call("GET", "/api/v1/programme"), 404, "no_programme");
+  // "Not sure" to each named question (and the plainer follow-ups it brings) completes it.
+  for (int step = 0; step < 20; ++step) {
+    auto [status, body] = client.Call("POST", "/api/v1/assessments", {{"answers", answers}});
+    if (status == 201) break;
+    ASSERT_EQ(body["error"]["code"], "incomplete_screen") << body.dump();
+    const std::string text = body["error"]["message"];
+    const std::string prefix = "the danger-sign question ";
+    ASSERT_EQ(text.rfind(prefix, 0), 0u) << text;
+    answers[text.substr(prefix.size(), text.find(' ', prefix.size()) - prefix.size())] = "unknown";
+  }
+  auto [after_status, after] = client.Call("GET", "/api/v1/assessments");
+  EXPECT_EQ(after["assessments"].size(), 1u) << after.dump();
 }
 
 TEST(WebApi, DangerSignGivesEmergencyAndNoProgramme) {
   Server server;
   Client client(server.port());
   auto [answers, result] = RunInterview(client, [](const json& q) -> json {
-    if (q["id"] == "rf_bladder_bowel") return true;
+    if (q["id"] == "rf_nerve_signs") return json::array({"bladder"});
     return SelfCareAnswer(q);
   });
   EXPECT_EQ(result["triage"]["level"], "emergency");
@@ -347,7 +461,7 @@ TEST(WebApi, TrackingFlowAndSurvivesARestart) {
                     {{"pain_now", 3},
                      {"sitting_hours", 6.5},
                      {"regions", {{{"region", "buttock"}, {"side", "right"}, {"pain", 3}}}},
-                     {"danger_answers", {{"rf_bladder_bowel", false}}},
+                     {"danger_answers", {{"rf_nerve_signs", {"none"}}}},
                      {"change", "same"}});
     EXPECT_EQ(c_status, 201) << checkin.dump();
     EXPECT_TRUE(checkin["red_flags"].empty());
@@ -391,6 +505,92 @@ TEST(WebApi, TrackingFlowAndSurvivesARestart) {
   EXPECT_EQ(replaced->status, 200) << replaced->body;
   auto [after_status, after] = client.Call("GET", "/api/v1/export");
   EXPECT_EQ(after["checkins"], exported["checkins"]);
+}
+
+// The danger-sign questions of the check-in answered as a person with none of the signs would.
+json AllClear(Client& client) {
+  auto [status, info] = client.Call("GET", "/api/v1/checkins/danger-questions");
+  EXPECT_EQ(status, 200) << info.dump();
+  json answers = json::object();
+  for (const json& q : info["questions"]) {
+    if (q["type"] == "body_location") continue;  // where it hurts is not a danger sign
+    answers[q["id"].get<std::string>()] = SelfCareAnswer(q);
+  }
+  return answers;
+}
+
+// Resuming after an emergency pause needs every question of the sign that paused the programme
+// answered with a plain no, and the person's word that a clinician has seen them. A refused
+// resume keeps the check-in and says why.
+TEST(WebApi, ResumingAfterAnEmergencyPauseNeedsAPlainNoAndAClinician) {
+  Server server;
+  Client client(server.port());
+  client.LoadCsrf();
+  const json answers = RunInterview(client, SelfCareAnswer).first;
+  ASSERT_EQ(client.Call("POST", "/api/v1/assessments", {{"answers", answers}}).first, 201);
+  // A check-in with a fever: an emergency, and the programme pauses.
+  auto [f_status, fever] =
+      client.Call("POST", "/api/v1/checkins",
+                  {{"pain_now", 4}, {"danger_answers", {{"rf_body_signs", {"fever"}}}}});
+  ASSERT_EQ(f_status, 201) << fever.dump();
+  ASSERT_FALSE(fever["red_flags"].empty());
+  EXPECT_EQ(fever["red_flags"][0]["level"], "emergency");
+  auto paused = [&client] {
+    return client.Call("GET", "/api/v1/checkins/danger-questions").second;
+  };
+  EXPECT_TRUE(paused()["paused"].get<bool>());
+  EXPECT_EQ(paused()["pause_level"], "emergency");
+
+  // No danger answers at all: refused, kept.
+  auto [e_status, empty] = client.Call("POST", "/api/v1/checkins",
+                                       {{"pain_now", 3},
+                                        {"danger_answers", json::object()},
+                                        {"resume", true},
+                                        {"clinician_seen", true}});
+  ASSERT_EQ(e_status, 201) << empty.dump();
+  EXPECT_FALSE(empty["resumed"].get<bool>());
+  EXPECT_NE(empty["not_resumed"].get<std::string>().find("plain no"), std::string::npos)
+      << empty.dump();
+  EXPECT_TRUE(paused()["paused"].get<bool>());
+  // "Not sure" about the fever is not a no.
+  json doubtful = AllClear(client);
+  doubtful["rf_body_signs"] = "unknown";
+  auto [d_status, doubt] = client.Call(
+      "POST", "/api/v1/checkins",
+      {{"pain_now", 3}, {"danger_answers", doubtful}, {"resume", true}, {"clinician_seen", true}});
+  ASSERT_EQ(d_status, 201) << doubt.dump();
+  EXPECT_FALSE(doubt["resumed"].get<bool>());
+  EXPECT_NE(doubt["not_resumed"].get<std::string>().find("plain no"), std::string::npos)
+      << doubt.dump();
+  // Every danger answer a plain no, but no clinician has seen them yet.
+  auto [n_status, no_clinician] =
+      client.Call("POST", "/api/v1/checkins",
+                  {{"pain_now", 3}, {"danger_answers", AllClear(client)}, {"resume", true}});
+  ASSERT_EQ(n_status, 201) << no_clinician.dump();
+  EXPECT_TRUE(no_clinician["red_flags"].empty());
+  EXPECT_FALSE(no_clinician["resumed"].get<bool>());
+  EXPECT_NE(no_clinician["not_resumed"].get<std::string>().find("doctor or physiotherapist"),
+            std::string::npos)
+      << no_clinician.dump();
+  EXPECT_TRUE(paused()["paused"].get<bool>());
+  ExpectError(client.Call("POST", "/api/v1/checkins",
+                          {{"pain_now", 3}, {"resume", true}, {"clinician_seen", "yes"}}),
+              400, "invalid_field");
+  // Both: resumed.
+  auto [r_status, resumed] = client.Call("POST", "/api/v1/checkins",
+                                         {{"pain_now", 2},
+                                          {"danger_answers", AllClear(client)},
+                                          {"resume", true},
+                                          {"clinician_seen", true}});
+  ASSERT_EQ(r_status, 201) << resumed.dump();
+  EXPECT_TRUE(resumed["resumed"].get<bool>()) << resumed.dump();
+  EXPECT_FALSE(resumed.contains("not_resumed"));
+  EXPECT_FALSE(paused()["paused"].get<bool>());
+  EXPECT_TRUE(paused()["pause_level"].is_null());
+  // Every check-in was kept, refused resumes included.
+  auto [c_status, checkins] = client.Call("GET", "/api/v1/checkins");
+  ASSERT_EQ(c_status, 200);
+  EXPECT_EQ(checkins["checkins"].size(), 5u);
 }
 
 // ---- Multi-user ----
