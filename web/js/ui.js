@@ -82,10 +82,6 @@ export function paragraphs(text) {
   return String(text || '').split(/\n\s*\n/).filter((p) => p.trim()).map((p) => h('p', {}, p.trim()));
 }
 
-export function percent(p) {
-  return `${Math.round(p * 100)}%`;
-}
-
 // "2026-01-05" -> "Mon 5 Jan".
 export function shortDate(iso) {
   const d = new Date(`${iso.slice(0, 10)}T12:00:00`);

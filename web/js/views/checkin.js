@@ -1,5 +1,8 @@
 // The daily check-in and quick log. Once a week (or when the programme is paused) it asks the
 // danger-sign questions again; a positive answer shows the emergency card and pauses the plan.
+// A paused programme resumes only with a plain "no" to the danger-sign questions and, after an
+// urgent or emergency pause, the person's word that a doctor or physiotherapist has seen them;
+// a refused resume keeps the check-in and says why.
 import { get, post } from '../api.js';
 import { h, show, errorBox, id } from '../ui.js';
 import { bodyMap } from '../bodymap.js';
@@ -34,19 +37,34 @@ function yesNo(name, legend, withUnsure) {
   return { element: group, value: () => { const c = group.querySelector('input:checked'); return c ? c.value : null; } };
 }
 
+// How the person can check a sign now, under its question.
+function howToCheck(group, q) {
+  if (q.check) group.append(h('p', { class: 'check' }, h('strong', {}, 'How to check: '), q.check));
+  return group;
+}
+
 function dangerQuestion(q) {
   if (q.type === 'yes_no') {
     const field = yesNo(`dq-${q.id}`, q.text, true);
-    return { element: field.element, value: () => { const v = field.value(); return v === null ? undefined : (v === 'unknown' ? 'unknown' : v === 'yes'); } };
+    return { element: howToCheck(field.element, q), value: () => { const v = field.value(); return v === null ? undefined : (v === 'unknown' ? 'unknown' : v === 'yes'); } };
   }
   const multi = q.type === 'multi_choice';
   const group = h('fieldset', { class: 'choices', 'data-question': q.id }, h('legend', {}, q.text),
     q.choices.map((c) => {
       const inputId = `dq-${q.id}-${c.id}`;
-      return h('div', { class: 'choice' }, h('input', { type: multi ? 'checkbox' : 'radio', name: `dq-${q.id}`, id: inputId, value: c.id }),
-        h('label', { for: inputId }, c.text));
+      const box = h('input', { type: multi ? 'checkbox' : 'radio', name: `dq-${q.id}`, id: inputId, value: c.id });
+      if (multi) {
+        // "None of these" and the signs exclude each other, as in the interview.
+        box.addEventListener('change', () => {
+          if (!box.checked) return;
+          group.querySelectorAll('input').forEach((other) => {
+            if (other !== box && (c.id === 'none' || other.value === 'none')) other.checked = false;
+          });
+        });
+      }
+      return h('div', { class: 'choice' }, box, h('label', { for: inputId }, c.text));
     }));
-  return { element: group, value: () => {
+  return { element: howToCheck(group, q), value: () => {
     const values = [...group.querySelectorAll('input:checked')].map((i) => i.value);
     if (values.length === 0) return undefined;
     return multi ? values : values[0];
@@ -73,13 +91,18 @@ export async function render() {
   const sitting = numberField('Hours spent sitting today (optional)', { min: 0, max: 24, step: 0.5 });
   const running = numberField('Running today, km (optional)', { min: 0, max: 300, step: 0.1 });
   const cycling = numberField('Cycling today, minutes (optional)', { min: 0, max: 1440, step: 1 });
-  const danger = weekly ? info.questions.map(dangerQuestion) : [];
+  // Where it hurts is asked once, on the body map; the danger-sign questions are the rest.
+  const dangerQuestions = weekly ? info.questions.filter((q) => q.type !== 'body_location') : [];
+  const danger = dangerQuestions.map(dangerQuestion);
+  const painSite = weekly ? info.questions.find((q) => q.type === 'body_location') : null;
   const changeId = id('change');
   const change = h('select', { id: changeId },
     [['', 'Choose…'], ['much_better', 'Much better'], ['better', 'Better'], ['same', 'About the same'], ['worse', 'Worse'], ['much_worse', 'Much worse']]
       .map(([v, t]) => h('option', { value: v }, t)));
   const resumeId = id('resume');
   const resume = h('input', { type: 'checkbox', id: resumeId });
+  const needsClinician = info.paused && info.pause_level !== 'routine' && info.pause_level !== 'self_care';
+  const seen = yesNo('clinician_seen', 'Since your programme was paused, has a doctor or physiotherapist seen you about this and said it is safe to exercise?', false);
   const error = h('p', { class: 'field-error', role: 'alert' });
   const form = h('form', { class: 'checkin', novalidate: true },
     painNow.element, painWorst.element,
@@ -90,7 +113,11 @@ export async function render() {
       h('p', {}, 'These check for signs that need a doctor. Answer what you can; "Not sure" is fine.'),
       danger.map((d) => d.element),
       h('div', { class: 'field' }, h('label', { for: changeId }, 'Compared with a week ago, your pain is'), change),
-      info.paused ? h('div', { class: 'choice' }, resume, h('label', { for: resumeId }, 'A doctor or physiotherapist has said it is safe to start the exercises again')) : null) : null,
+      info.paused ? h('fieldset', { class: 'resume' }, h('legend', {}, 'Start your exercises again?'),
+        h('div', { class: 'choice' }, resume, h('label', { for: resumeId }, 'Yes, start my exercise programme again if it is safe')),
+        needsClinician ? seen.element : null,
+        h('p', { class: 'muted' }, 'It starts again only when you answer "no" to each safety question above ("not sure" is not enough)'
+          + (needsClinician ? ' and a doctor or physiotherapist has seen you.' : '.'))) : null) : null,
     error,
     h('button', { type: 'submit', class: 'primary' }, 'Save check-in'));
   form.addEventListener('submit', async (event) => {
@@ -113,13 +140,17 @@ export async function render() {
     }
     if (weekly) {
       const answers = {};
-      info.questions.forEach((q, i) => {
+      dangerQuestions.forEach((q, i) => {
         const v = danger[i].value();
         if (v !== undefined) answers[q.id] = v;
       });
+      if (painSite && chosen.length) answers[painSite.id] = chosen;
       body.danger_answers = answers;
       if (change.value) body.change = change.value;
-      if (info.paused && resume.checked) body.resume = true;
+      if (info.paused && resume.checked) {
+        body.resume = true;
+        if (needsClinician) body.clinician_seen = seen.value() === 'yes';
+      }
     }
     try {
       const saved = await post('/api/v1/checkins', body);
@@ -149,6 +180,7 @@ function done(saved) {
   }
   show(h('h1', {}, 'Check-in saved'),
     h('p', {}, saved.resumed ? 'No danger signs. Your programme is running again: take it gently at first.' : 'Thank you.'),
+    saved.not_resumed ? h('p', { class: 'notice not-resumed', role: 'alert' }, h('strong', {}, 'Your programme stays paused. '), saved.not_resumed) : null,
     updates.escalations.map((e) => h('div', { class: `triage triage-${e.level}`, role: 'alert' }, h('h2', {}, e.title), h('p', {}, e.message))),
     updates.changes.length ? h('section', {}, h('h2', {}, 'Your programme has changed'), h('ul', {}, updates.changes.map((c) => h('li', {}, c.reason)))) : null,
     h('p', { class: 'actions' }, h('a', { class: 'button primary', href: '#/progress' }, 'See your progress'), h('a', { class: 'button', href: '#/programme' }, 'Your programme')));

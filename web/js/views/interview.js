@@ -97,6 +97,7 @@ function goBack(state, question) {
 function renderQuestion(state, q, progress) {
   const current = state.answers[q.id];
   const headingId = id('q');
+  const checkId = id('check');
   const form = h('form', { class: 'question', 'data-question': q.id, 'aria-labelledby': headingId, novalidate: true });
   const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
   const fail = (text) => {
@@ -184,8 +185,11 @@ function renderQuestion(state, q, progress) {
     h('div', { class: 'progress' },
       h('progress', { max: total, value: asked + 1, 'aria-label': 'Progress' }),
       h('span', {}, `Question ${asked + 1} of about ${total}`)),
-    q.red_flag_screen ? h('p', { class: 'stage' }, 'Safety questions first') : null,
+    q.stage === 'red_flag' ? h('p', { class: 'stage' }, 'Safety questions first') : null,
+    q.follows_up ? h('p', { class: 'follows-up' }, 'You were not sure, so here is one sign at a time.') : null,
     h('h1', { id: headingId }, q.text),
+    q.check ? h('section', { class: 'check', 'aria-labelledby': checkId },
+      h('h2', { id: checkId }, 'How to check'), h('p', {}, q.check)) : null,
     q.help ? h('details', { class: 'help' }, h('summary', {}, 'Help with this question'), h('p', {}, q.help)) : null,
     body,
     error,

@@ -1,7 +1,9 @@
-// The result: the triage card first (what to do now), then the likely causes with "why we think
-// so", what to watch for, medicine cautions and where to learn more.
+// The result: the triage card first (what to do now), then what the person was not sure about and
+// how to check it, what a doctor needs to rule out and why, the likely causes (at most five, each
+// with its chance in words, the rest behind "Show more") with "why we think so", what to watch
+// for, medicine cautions and where to learn more.
 import { get } from '../api.js';
-import { h, show, percent } from '../ui.js';
+import { h, show, id } from '../ui.js';
 
 let sources = null;
 
@@ -37,12 +39,96 @@ export function triageCard(triage, { headingLevel = 'h1' } = {}) {
     triage.window ? h('p', { class: 'window' }, triage.window) : null,
     triage.red_flags && triage.red_flags.length
       ? h('ul', { class: 'red-flags' }, triage.red_flags.map((f) => h('li', {},
-        h('strong', {}, f.name), f.uncertain ? ' (because you were not sure)' : '', h('br'), f.action)))
+        h('strong', {}, f.name), f.uncertain ? ' (you were not sure, so it cannot be ruled out)' : '', h('br'), f.action)))
       : null,
     triage.reasons && triage.reasons.length
       ? h('details', { class: 'why' }, h('summary', {}, 'Why this advice'),
         h('ul', {}, triage.reasons.map((r) => h('li', {}, r.text, cite(r.sources)))))
       : null);
+}
+
+// "about 7 in 10 people with answers like yours", as the core words it (inference.cpp), for a
+// result stored before causes carried their chance in words.
+function chanceText(probability) {
+  const tenths = Math.round(Math.min(probability, 0.9) * 10);
+  return tenths < 1 ? 'fewer than 1 in 10 people with answers like yours'
+    : `about ${tenths} in 10 people with answers like yours`;
+}
+
+function capitalised(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// The ranking of a result of any version: one stored before rule_out existed had the causes a
+// danger sign points to among its causes (with flagged_by).
+function ranking(result) {
+  const causes = result.causes || [];
+  if (result.rule_out) return { ruleOut: result.rule_out, causes, more: result.more_causes || [] };
+  const likely = causes.filter((c) => !c.flagged_by).sort((a, b) => b.probability - a.probability);
+  return { ruleOut: causes.filter((c) => c.flagged_by), causes: likely.slice(0, 5), more: likely.slice(5) };
+}
+
+function learnMore(c) {
+  return h('p', {}, h('a', { href: `#/learn/${c.id}` }, `Learn about ${c.name.toLowerCase()}`));
+}
+
+function causeCard(c) {
+  const chance = c.chance || chanceText(c.probability);
+  return h('article', { class: 'cause', 'data-cause': c.id },
+    h('h3', {}, c.name),
+    h('p', { class: 'chance' }, h('strong', {}, capitalised(chance))),
+    h('p', {}, c.summary),
+    c.evidence && c.evidence.length
+      ? h('details', {}, h('summary', {}, 'Why we think so'),
+        h('ul', { class: 'evidence' }, c.evidence.map((e) => h('li', { class: e.supports ? 'for' : 'against' },
+          h('span', { class: 'tag' }, e.supports ? 'Points to it' : 'Points away'), ' ', e.text))))
+      : null,
+    learnMore(c),
+    cite(c.sources));
+}
+
+function doubtsSection(doubts) {
+  return h('section', { class: 'doubts', 'aria-labelledby': 'doubts-title' },
+    h('h2', { id: 'doubts-title' }, 'Where you were not sure'),
+    h('p', {}, 'Where you could not say, hipcoach had to make an assumption. Check these when you can, and answer the questions again if anything turns out different.'),
+    h('ul', {}, doubts.map((d) => h('li', { 'data-question': d.question }, d.text))));
+}
+
+function ruleOutSection(causes, redFlags) {
+  const flagName = (flagId) => {
+    const flag = (redFlags || []).find((f) => f.id === flagId);
+    return flag ? flag.name : null;
+  };
+  return h('section', { class: 'rule-out', 'aria-labelledby': 'rule-out-title' },
+    h('h2', { id: 'rule-out-title' }, 'What a doctor needs to rule out, and why'),
+    h('p', {}, 'A danger sign in your answers points to these. They are not the most likely causes, but they need a doctor to check for them first.'),
+    causes.map((c) => h('article', { class: 'cause rule-out-cause', 'data-cause': c.id },
+      h('h3', {}, c.name),
+      flagName(c.flagged_by) ? h('p', { class: 'flagged' }, `Because of: ${flagName(c.flagged_by)}`) : null,
+      c.why ? h('p', {}, c.why) : null,
+      learnMore(c))));
+}
+
+function causesSection(causes, more) {
+  const section = h('section', { class: 'causes', 'aria-labelledby': 'causes-title' },
+    h('h2', { id: 'causes-title' }, 'What is probably behind the pain'),
+    h('p', { class: 'muted' }, 'Each cause is judged on its own, and more than one can be true at once. A questionnaire cannot be certain: an examination by a doctor or physiotherapist can.'),
+    causes.map(causeCard));
+  if (more.length) {
+    const moreId = id('more-causes');
+    const list = h('div', { id: moreId, class: 'more-causes', hidden: true },
+      h('h3', { class: 'visually-hidden' }, 'Less likely causes'),
+      more.map(causeCard));
+    const label = () => (list.hidden ? `Show ${more.length} more` : 'Show fewer');
+    const toggle = h('button', { type: 'button', class: 'secondary show-more', 'aria-expanded': 'false', 'aria-controls': moreId }, label());
+    toggle.addEventListener('click', () => {
+      list.hidden = !list.hidden;
+      toggle.setAttribute('aria-expanded', String(!list.hidden));
+      toggle.textContent = label();
+    });
+    section.append(toggle, list);
+  }
+  return section;
 }
 
 export async function render() {
@@ -54,8 +140,11 @@ export async function render() {
   }
   const triage = result.triage;
   const urgent = triage.level === 'emergency' || triage.level === 'urgent';
+  const ranked = ranking(result);
   const parts = [triageCard(triage)];
   if (result.save_error) parts.push(h('p', { class: 'error' }, `Your result was not saved: ${result.save_error}`));
+  if (triage.doubts && triage.doubts.length) parts.push(doubtsSection(triage.doubts));
+  if (ranked.ruleOut.length) parts.push(ruleOutSection(ranked.ruleOut, triage.red_flags));
   if (urgent) {
     parts.push(h('section', { class: 'no-programme' },
       h('h2', {}, 'No exercise plan for now'),
@@ -65,24 +154,7 @@ export async function render() {
       h('a', { class: 'button primary', href: '#/programme' }, 'See your programme'),
       h('a', { class: 'button', href: '#/session' }, 'Start today\'s session')));
   }
-  if (result.causes && result.causes.length) {
-    parts.push(h('section', { class: 'causes' },
-      h('h2', {}, 'What is probably behind the pain'),
-      h('p', { class: 'muted' }, 'Each cause is judged on its own: several can be true at once, so the numbers do not add up to 100%.'),
-      result.causes.map((c) => h('article', { class: 'cause', 'data-cause': c.id },
-        h('h3', {}, c.name),
-        c.flagged_by
-          ? h('p', { class: 'flagged' }, 'A danger sign in your answers points to this. Get it checked as described above.')
-          : h('div', { class: 'meter' },
-            h('meter', { min: 0, max: 1, value: c.probability, 'aria-label': `How likely: ${percent(c.probability)}` }),
-            h('span', {}, `${percent(c.probability)} likely`)),
-        h('p', {}, c.summary),
-        h('details', {}, h('summary', {}, 'Why we think so'),
-          h('ul', { class: 'evidence' }, c.evidence.map((e) => h('li', { class: e.supports ? 'for' : 'against' },
-            h('span', { class: 'tag' }, e.supports ? 'Points to it' : 'Points away'), ' ', e.text)))),
-        h('p', {}, h('a', { href: `#/learn/${c.id}` }, `Learn about ${c.name.toLowerCase()}`)),
-        cite(c.sources)))));
-  }
+  if (ranked.causes.length) parts.push(causesSection(ranked.causes, ranked.more));
   if (triage.watch_for && triage.watch_for.length) {
     parts.push(h('section', {}, h('h2', {}, 'Get help sooner if'),
       h('details', {}, h('summary', {}, `${triage.watch_for.length} signs to watch for`),
