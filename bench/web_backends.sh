@@ -95,11 +95,26 @@ EOF
 }
 
 interview="$here/tests/web/wrk_step.lua"
+# The interview step must be one the server answers with a next question (a stale answer set
+# would measure error responses).
+check_step() {  # port
+  local body reply
+  body=$(sed -nE "s/^wrk.body = '(.*)'$/\1/p" "$interview")
+  reply=$(curl -fs -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$1/api/v1/interview") || {
+    echo "the interview step in $interview is refused by the server on port $1" >&2
+    return 1
+  }
+  grep -q '"question"' <<<"$reply" || {
+    echo "the interview step in $interview does not lead to a next question: $reply" >&2
+    return 1
+  }
+}
 echo "| set-up | connections | requests/s | p50 ms (worst server) | p99 ms (worst server) | errors |"
 echo "|---|---|---|---|---|---|"
 
 # One server over SQLite.
 start_server 18101 "$work/hipcoach.db" 512
+check_step 18101
 checkin_script 18101 sqlite-person "$work/checkin-18101.lua"
 for c in 100 400; do
   measure "1 server, SQLite: interview" /api/v1/interview "$c" "$interview" 18101

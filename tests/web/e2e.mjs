@@ -1,8 +1,10 @@
 // Browser end-to-end tests of `hipcoach serve` with playwright-core and Debian's chromium:
-//  1. personal mode: the interview (with "not sure" and "back"), the result, the programme, a
-//     guided session with timers (?speed=), ice timer capped at its limit, a check-in, progress,
-//     print views (PDF), and the 360 px layout;
-//  2. a danger sign: the emergency card and no programme;
+//  1. personal mode: the interview (with "not sure", its plainer follow-ups with how to check
+//     them, and "back"), the result (triage card, doubts, at most five causes in words, "Show
+//     more"), the programme, a guided session with timers (?speed=), ice timer capped at its
+//     limit, a check-in, progress, print views (PDF), and the 360 px layout;
+//  2. a danger sign: the emergency card, what a doctor needs to rule out, and no programme; the
+//     check-in's resume refused without a clinician (saying why), then allowed;
 //  3. multi-user: person B cannot reach person A's data through the UI or the API; a clinician
 //     sees A's programme by code, changes it with a reason A can see, and loses access on revoke.
 // Usage: node tests/web/e2e.mjs HIPCOACH_BINARY ARTEFACT_DIR
@@ -130,20 +132,64 @@ async function main() {
     const help = page.locator('details.help summary');
     if (await help.count()) await help.click();
     await shot(page, '02-question');
-    const seen = await answerInterview(page, SELF_CARE, { notSure: ['rf_fever'], back: true });
+    const checks = {};
+    const inspect = async (form, qid) => {
+      const heading = form.getByRole('heading', { name: 'How to check' });
+      checks[qid] = (await heading.count()) ? await form.locator('.check p').textContent() : null;
+      if (qid === 'rf_fever_plain') await shot(page, '02b-how-to-check');
+    };
+    // "Not sure" about the list of body signs brings one plain question per sign; "not sure"
+    // about the fever too leaves a doubt the result explains.
+    const seen = await answerInterview(page, SELF_CARE, { notSure: ['rf_body_signs', 'rf_fever_plain'], back: true, inspect });
     assert.ok(seen.includes('pain_site'), 'the body map question was asked');
     assert.ok(seen.includes('painful_side'), 'the side question was asked');
+    assert.equal(seen[seen.indexOf('rf_body_signs') + 1], 'rf_fever_plain', 'the plainer follow-up comes next');
+    assert.ok(seen.includes('rf_leg_clot_plain'), 'one plain question per sign');
+    const questions = await page.evaluate(() => fetch('/api/v1/questions').then((r) => r.json()));
+    const fever = questions.questions.find((q) => q.id === 'rf_fever_plain');
+    assert.ok(fever.check, 'rf_fever_plain says how to check');
+    assert.equal(checks.rf_fever_plain, fever.check, 'the question shows "How to check"');
+    assert.equal(checks.rf_body_signs, null, 'no "How to check" where there is nothing to check');
     await page.locator('.triage').waitFor();
   });
 
-  await check('result: the triage card first, causes with "why we think so"', async () => {
+  await check('result: the triage card, the doubt with how to check, five causes in words, "Show more"', async () => {
     const level = await page.locator('.triage').getAttribute('data-level');
     assert.ok(['self_care', 'routine'].includes(level), `level ${level}`);
-    const firstSection = await page.locator('main > *').first().getAttribute('class');
-    assert.match(firstSection, /triage/);
-    assert.ok(await page.locator('.cause').count() >= 1);
+    const order = await page.locator('main > *').evaluateAll((els) => els.map((e) => e.className));
+    assert.match(order[0], /triage/);
+    const doubts = order.findIndex((c) => /doubts/.test(c));
+    const causes = order.findIndex((c) => /causes/.test(c));
+    assert.ok(doubts > 0 && causes > doubts, `sections in order: ${order.join(', ')}`);
+    assert.equal(order.findIndex((c) => /rule-out/.test(c)), -1, 'nothing to rule out');
+    // The stored result, as the page shows it.
+    const list = await page.evaluate(() => fetch('/api/v1/assessments').then((r) => r.json()));
+    const id = list.assessments[list.assessments.length - 1].id;
+    const { result } = await page.evaluate((n) => fetch(`/api/v1/assessments/${n}`).then((r) => r.json()), id);
+    assert.deepEqual(result.triage.doubts.map((d) => d.question), ['rf_fever_plain']);
+    const doubt = page.locator('.doubts li[data-question="rf_fever_plain"]');
+    assert.equal(await doubt.textContent(), result.triage.doubts[0].text);
+    assert.ok(await page.getByRole('heading', { name: 'Where you were not sure' }).isVisible());
+    // At most five likely causes, each with its chance in words and never a bare percentage.
+    const shown = page.locator('section.causes > .cause');
+    assert.ok(result.causes.length >= 1 && result.causes.length <= 5);
+    assert.equal(await shown.count(), result.causes.length);
+    for (let i = 0; i < result.causes.length; i += 1) {
+      assert.equal(await shown.nth(i).getAttribute('data-cause'), result.causes[i].id);
+      assert.match(await shown.nth(i).locator('.chance').textContent(), /^(About \d|Fewer than 1) in 10 people with answers like yours$/);
+    }
+    assert.doesNotMatch(await page.locator('section.causes').textContent(), /\d\s*%/);
     await page.locator('.cause details summary').first().click();
     assert.ok(await page.locator('.cause .evidence li').count() >= 1);
+    // The less likely causes are behind "Show more".
+    assert.ok(result.more_causes.length > 0, 'this person has less likely causes too');
+    const more = page.getByRole('button', { name: `Show ${result.more_causes.length} more` });
+    assert.equal(await more.getAttribute('aria-expanded'), 'false');
+    assert.equal(await page.locator('.more-causes').isVisible(), false);
+    await more.click();
+    assert.equal(await page.getByRole('button', { name: 'Show fewer' }).getAttribute('aria-expanded'), 'true');
+    assert.equal(await page.locator('.more-causes > .cause').count(), result.more_causes.length);
+    assert.ok(await page.locator('.more-causes > .cause').first().isVisible());
     assert.ok(await page.getByRole('link', { name: 'See your programme' }).isVisible());
     await shot(page, '03-result');
   });
@@ -245,18 +291,57 @@ async function main() {
     await page.setViewportSize({ width: 1000, height: 900 });
   });
 
-  await check('danger sign: the emergency card and no programme', async () => {
+  await check('danger sign: the emergency card, what a doctor needs to rule out, and no programme', async () => {
     await page.goto(`${base}/#/interview?new=1`);
-    await answerInterview(page, { ...SELF_CARE, rf_bladder_bowel: true });
+    await answerInterview(page, { ...SELF_CARE, rf_nerve_signs: ['bladder'] });
     const card = page.locator('.triage');
     await card.waitFor();
     assert.equal(await card.getAttribute('data-level'), 'emergency');
+    const order = await page.locator('main > *').evaluateAll((els) => els.map((e) => e.className));
+    const ruleOut = order.findIndex((c) => /rule-out/.test(c));
+    assert.ok(ruleOut > 0, `a rule-out block: ${order.join(', ')}`);
+    const causes = order.findIndex((c) => /causes/.test(c));
+    assert.ok(causes === -1 || causes > ruleOut, 'what to rule out comes before the likely causes');
+    assert.ok(await page.getByRole('heading', { name: 'What a doctor needs to rule out, and why' }).isVisible());
+    const ces = page.locator('.rule-out [data-cause="cauda_equina_syndrome"]');
+    assert.equal(await ces.count(), 1);
+    assert.match(await ces.textContent(), /Because of: .*cauda equina/i);
+    assert.equal(await page.locator('section.causes [data-cause="cauda_equina_syndrome"]').count(), 0,
+      'a cause to rule out is not listed again as a likely one');
     assert.ok(await page.getByRole('heading', { name: 'No exercise plan for now' }).isVisible());
     assert.equal(await page.getByRole('link', { name: 'See your programme' }).count(), 0);
     await shot(page, '11-emergency');
     await page.goto(`${base}/#/programme`);
     await page.locator('main h1').waitFor();
     assert.equal(await page.locator('.exercise-card').count(), 0);
+  });
+
+  await check('check-in while paused: resuming needs a plain no and a clinician, and says why not', async () => {
+    const saveCheckin = async (clinician) => {
+      // A new query string: a fresh page, not a hash change to the page already shown.
+      await page.goto(`${base}/?seen=${clinician}#/checkin`);
+      await page.locator('form.checkin').waitFor();
+      assert.match(await page.locator('.notice').first().textContent(), /Your programme is paused/);
+      await page.locator('label[for="pain_now-2"]').click();
+      for (const box of await page.locator('form.checkin .weekly [data-question] input[value="no"], form.checkin .weekly [data-question] input[value="none"]').all()) {
+        await box.check();
+      }
+      await page.getByLabel('Yes, start my exercise programme again if it is safe').check();
+      const seen = page.getByRole('group', { name: /has a doctor or physiotherapist seen you/ });
+      await seen.getByLabel(clinician ? 'Yes' : 'No', { exact: true }).check();
+      await page.getByRole('button', { name: 'Save check-in' }).click();
+      await page.getByRole('heading', { name: 'Check-in saved' }).waitFor();
+    };
+    await saveCheckin(false);
+    const refused = page.locator('.not-resumed');
+    await refused.waitFor();
+    assert.match(await refused.textContent(), /Your programme stays paused\..*doctor or physiotherapist/);
+    await shot(page, '11b-resume-refused');
+    await saveCheckin(true);
+    await page.getByText('Your programme is running again').waitFor();
+    assert.equal(await page.locator('.not-resumed').count(), 0);
+    const checkins = await page.evaluate(() => fetch('/api/v1/checkins').then((r) => r.json()));
+    assert.equal(checkins.checkins.length, 3, 'the refused check-in was kept');
   });
 
   await check('no errors and no external requests in personal mode', async () => {

@@ -71,14 +71,15 @@ export function chromiumPresent() {
 export const SELF_CARE = {
   rf_onset: ['gradual'], rf_weight_bearing: 'normal', rf_weight_bearing_plain: 'fine',
   age: 35, sex: 'female', pain_site: ['buttock'], painful_side: 'right', pain_days: 30,
-  pain_trend: 'same', pain_now: 3, pain_worst: 5, worse_with: ['sitting_long'],
+  pain_trend: 'same', pain_worst: 5, worse_with: ['sitting_long'],
   also_notice: ['glutes_off'], habits: ['sit_8h'], activities: ['desk_work'], equipment: ['none'],
   minutes_per_day: 20,
 };
 
 // Answers the interview in the UI until the result page. `answers` maps question id -> value;
-// `trace` collects the ids seen. Returns the list of questions answered.
-export async function answerInterview(page, answers, { notSure = [], back = false, maxSteps = 60 } = {}) {
+// `notSure` lists the questions answered "Not sure"; `inspect(form, qid)` is called on each
+// question before it is answered. Returns the list of questions answered.
+export async function answerInterview(page, answers, { notSure = [], back = false, maxSteps = 60, inspect = null } = {}) {
   const seen = [];
   let wentBack = false;
   for (let stepNo = 0; stepNo < maxSteps; stepNo += 1) {
@@ -90,6 +91,7 @@ export async function answerInterview(page, answers, { notSure = [], back = fals
     if (page.url().includes('#/result')) return seen;
     const qid = await form.getAttribute('data-question');
     seen.push(qid);
+    if (inspect) await inspect(form, qid);
     if (notSure.includes(qid)) {
       await page.getByRole('button', { name: 'Not sure' }).click();
       await page.waitForFunction((id) => !document.querySelector(`form[data-question="${id}"]`), qid);
