@@ -193,11 +193,10 @@ TriageLevel SaidDangerLevel(const KnowledgeBase& kb, const Answers& answers) {
     if (t == Tri::kUnknown) t = Tri::kFalse;
   }
   auto finding = [&](int f) { return said[static_cast<std::size_t>(f)]; };
-  auto no_cause = [](int) { return Tri::kFalse; };
   TriageLevel level = TriageLevel::kSelfCare;
   bool any = false;
   for (const RedFlag& flag : kb.red_flags) {
-    if (Evaluate(flag.pattern, finding, no_cause) == Tri::kTrue) {
+    if (Evaluate(flag.pattern, finding, NoCauses) == Tri::kTrue) {
       level = any ? Max(level, flag.level) : flag.level;
       any = true;
     }

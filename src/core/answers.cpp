@@ -183,8 +183,7 @@ AnswerValue DoubtAnswer(const Question& question) {
   const DoubtReading& reading = *question.unsure;
   if (reading.boolean) return AnswerValue::Bool(*reading.boolean);
   if (question.type == AnswerType::kSingleChoice || question.type == AnswerType::kSide) {
-    return reading.choices.empty() ? AnswerValue::Unknown()
-                                   : AnswerValue::Choice(reading.choices.front());
+    return AnswerValue::Choice(reading.choices.front());  // the loader makes no choice "absent"
   }
   return AnswerValue::Choices(reading.choices);
 }
@@ -230,7 +229,6 @@ FindingState DeriveFindings(const KnowledgeBase& kb, const Answers& answers) {
     }
     return Tri::kFalse;
   };
-  auto no_cause = [](int) { return Tri::kUnknown; };
   for (int qi : kb.interview_order) {
     const auto q = static_cast<std::size_t>(qi);
     const Question& question = kb.questions[q];
@@ -238,7 +236,7 @@ FindingState DeriveFindings(const KnowledgeBase& kb, const Answers& answers) {
     const bool gate_open =
         question.follows < 0 || doubted[static_cast<std::size_t>(question.follows)];
     if (!gate_open ||
-        (question.ask_if && Evaluate(*question.ask_if, finding, no_cause) == Tri::kFalse)) {
+        (question.ask_if && Evaluate(*question.ask_if, finding, NoCauses) == Tri::kFalse)) {
       state.applicable[q] = false;
       continue;
     }

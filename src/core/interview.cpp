@@ -13,7 +13,6 @@ namespace {
 bool CanChangeRedFlag(const KnowledgeBase& kb, const Question& question, const FindingState& state,
                       int matched_level) {
   auto finding = [&state](int f) { return state.findings[static_cast<std::size_t>(f)]; };
-  auto no_cause = [](int) { return Tri::kUnknown; };
   for (std::size_t r = 0; r < kb.red_flags.size(); ++r) {
     if (static_cast<int>(kb.red_flags[r].level) <= matched_level) continue;
     const auto& used = kb.red_flag_findings[r];
@@ -21,7 +20,7 @@ bool CanChangeRedFlag(const KnowledgeBase& kb, const Question& question, const F
     for (const FindingRule& rule : question.findings) {
       feeds = feeds || std::find(used.begin(), used.end(), rule.finding) != used.end();
     }
-    if (feeds && Evaluate(kb.red_flags[r].pattern, finding, no_cause) == Tri::kUnknown) {
+    if (feeds && Evaluate(kb.red_flags[r].pattern, finding, NoCauses) == Tri::kUnknown) {
       return true;
     }
   }
@@ -59,7 +58,6 @@ NextStep NextQuestion(const KnowledgeBase& kb, const Answers& answers) {
   // opens breathlessness: an ambulance rather than the emergency department).
   if (matched_level >= static_cast<int>(TriageLevel::kEmergency)) {
     auto finding = [&state](int f) { return state.findings[static_cast<std::size_t>(f)]; };
-    auto no_cause = [](int) { return Tri::kUnknown; };
     for (int qi : kb.interview_order) {
       const auto q = static_cast<std::size_t>(qi);
       const Question& question = kb.questions[q];
@@ -67,7 +65,7 @@ NextStep NextQuestion(const KnowledgeBase& kb, const Answers& answers) {
           !question.ask_if || kb.question_urgency[q] < static_cast<int>(TriageLevel::kEmergency)) {
         continue;
       }
-      if (Evaluate(*question.ask_if, finding, no_cause) == Tri::kTrue) return ask(q);
+      if (Evaluate(*question.ask_if, finding, NoCauses) == Tri::kTrue) return ask(q);
     }
     step.stop_reason = "danger_sign";
     return step;

@@ -166,11 +166,10 @@ std::vector<const MedicationCaution*> ApplicableCautions(const KnowledgeBase& kb
                                                          const std::vector<Tri>& findings) {
   std::vector<const MedicationCaution*> out;
   auto finding = [&findings](int f) { return findings[static_cast<std::size_t>(f)]; };
-  auto no_cause = [](int) { return Tri::kUnknown; };
   for (const MedicationCaution& caution : kb.medication_cautions) {
     // A caution shows when it applies or might apply ("not sure" counts): no medicine text is
     // ever shown without the caution that goes with it.
-    if (!caution.when || Evaluate(*caution.when, finding, no_cause) != Tri::kFalse) {
+    if (!caution.when || Evaluate(*caution.when, finding, NoCauses) != Tri::kFalse) {
       out.push_back(&caution);
     }
   }

@@ -666,10 +666,9 @@ Result<void> Tracker::Resume(const Answers& danger_answers, bool clinician_seen)
     // ruled out by plain answers.
     const std::vector<Tri> said = findings.Evidence();
     auto finding = [&](int f) { return said[static_cast<std::size_t>(f)]; };
-    auto no_cause = [](int) { return Tri::kFalse; };
     for (const std::string& id : state->pause_red_flags) {
       const RedFlag* flag = kb_.FindRedFlag(id);
-      if (flag == nullptr || Evaluate(flag->pattern, finding, no_cause) == Tri::kFalse) continue;
+      if (flag == nullptr || Evaluate(flag->pattern, finding, NoCauses) == Tri::kFalse) continue;
       std::string questions;
       std::vector<int> used;
       CollectFindings(flag->pattern, used);
