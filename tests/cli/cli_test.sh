@@ -92,7 +92,10 @@ print(json.loads(run.stdout.splitlines()[-1]).get("question", {}).get("id", "(no
 PY
 }
 first_missing=$(interview_next "$tmp/partial.json")
-expect_eq "$first_missing" rf_nerve_signs "the interview asks the first left-out danger-sign question"
+case $first_missing in
+  rf_nerve_signs | rf_body_signs) ok ;;
+  *) fail "the interview asks '$first_missing', not one of the left-out danger-sign questions" ;;
+esac
 "$bin" assess --answers "$tmp/gt.json" --db "$tmp/screen.db" >/dev/null
 for args in "" "--json --save"; do
   # shellcheck disable=SC2086  # $args is two options or none
