@@ -90,7 +90,7 @@ export async function render() {
   if (p.paused) {
     show(h('h1', {}, 'Your programme is paused'), notes,
       h('div', { class: 'triage triage-urgent' }, h('p', {}, p.pause_message)),
-      h('p', {}, 'When a doctor or physiotherapist says it is safe, do a check-in and say so; the programme starts again gently.'),
+      h('p', {}, 'When a doctor or physiotherapist says it is safe, do a check-in: answer its safety questions ("not sure" is not enough to start again) and ask to start again. The programme starts again gently.'),
       h('p', {}, h('a', { class: 'button', href: '#/checkin' }, 'Check-in')));
     return;
   }
