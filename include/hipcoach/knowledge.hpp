@@ -49,6 +49,10 @@ struct Finding : Cited {
   std::string id;
   std::string text;  // completes "You reported ..."
   double background = 0.5;
+  // A fact of the person's history or circumstances (age, a past cancer, a hip replacement, how
+  // the pain started, how long ago) rather than a current symptom: a sign that rests on such facts
+  // alone cannot be "answered no" later, so resuming after it needs a clinician's word.
+  bool lasting = false;
   SourceLocation where;
 };
 

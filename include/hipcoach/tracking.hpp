@@ -118,7 +118,13 @@ class Tracker {
   // resume), records it as an event, and pauses for urgent ones. Returns what it raised.
   Result<std::vector<Escalation>> CheckSafety();
 
-  // The danger-sign answers of a check-in: red flags that match pause the programme (events).
+  // The questions a danger check asks, in interview order: the danger-sign stage, and the
+  // questions about current findings of the signs the programme is paused for.
+  std::vector<const Question*> DangerQuestions(const State& state) const;
+
+  // The danger-sign answers of a check-in, read over the latest assessment's lasting facts: red
+  // flags that match pause the programme (events). A sign a clinician has seen the person for
+  // that rests on lasting facts alone is not raised again.
   Result<std::vector<MatchedRedFlag>> RecordDangerAnswers(const Answers& answers);
 
   // Whether the weekly danger-sign questions are due (none in `danger_check_days` days).
@@ -127,9 +133,10 @@ class Tracker {
   Result<void> Pause(const std::string& code, const std::string& message);
 
   // Resumes a paused programme, which needs (each refused with a message saying what is missing):
-  // every danger-sign question of the sign that paused it answered so that the sign no longer
-  // matches (a plain "no", not "not sure"), no danger sign in the answers, and, after an urgent
-  // or emergency pause, the person's confirmation that a clinician has seen them.
+  // the current findings of every sign that paused it, and of any other danger sign, answered
+  // plainly absent (not "not sure"), and the person's confirmation that a clinician has seen them
+  // after an urgent or emergency pause or for a sign resting on lasting facts alone (which it
+  // then no longer raises at every check-in).
   Result<void> Resume(const Answers& danger_answers, bool clinician_seen);
 
   // Daily mean "pain now", counted from the programme's first day.

@@ -20,9 +20,30 @@ namespace {
 using tracking::Clock;
 using tracking::Tracker;
 
-// The danger-sign (red_flag stage) questions, in interview order, through NextQuestion so that
-// follow-ups and ask_if work exactly as in the assessment. nullopt: the person stopped.
-std::optional<Answers> AskDangerSigns(const KnowledgeBase& kb, Prompter& p) {
+// Asks one question, then its plainer follow-ups one at a time while the answer stays "not sure".
+// false: the person stopped.
+bool AskWithFollowUps(const KnowledgeBase& kb, const Question& q, Prompter& p, Answers& answers) {
+  auto value = p.AskAnswer(q);
+  if (!value) return false;
+  answers[q.id] = *value;
+  for (const std::string& id : q.if_unknown) {
+    if (answers[q.id].kind != AnswerValue::Kind::kUnknown) break;
+    const Question* follow_up = kb.FindQuestion(id);
+    if (follow_up == nullptr) continue;
+    auto plain = p.AskAnswer(*follow_up);
+    if (!plain) return false;
+    answers[follow_up->id] = *plain;
+    if (plain->kind != AnswerValue::Kind::kUnknown) break;
+  }
+  return true;
+}
+
+// The danger check's questions: the danger-sign (red_flag stage) questions in interview order,
+// through NextQuestion so that follow-ups and ask_if work exactly as in the assessment; then any
+// other question about a sign the programme is paused for (Tracker::DangerQuestions). nullopt:
+// the person stopped.
+std::optional<Answers> AskDangerSigns(const KnowledgeBase& kb, const Tracker& tracker,
+                                      const tracking::State& state, Prompter& p) {
   p.out() << "\nSafety check: a few questions about danger signs. Answer y (yes), n (no) or u "
              "(not sure).\n";
   Answers answers;
@@ -33,6 +54,10 @@ std::optional<Answers> AskDangerSigns(const KnowledgeBase& kb, Prompter& p) {
     auto value = p.AskAnswer(q);
     if (!value) return std::nullopt;
     answers[q.id] = *value;
+  }
+  for (const Question* q : tracker.DangerQuestions(state)) {
+    if (q->stage == Stage::kRedFlag || answers.count(q->id) != 0) continue;
+    if (!AskWithFollowUps(kb, *q, p, answers)) return std::nullopt;
   }
   return answers;
 }
@@ -71,7 +96,7 @@ int Checkin(const KnowledgeBase& kb, Store& store, Clock& clock, const CheckinOp
         << "\nWhen a doctor or physiotherapist says it is safe, run 'hipcoach checkin --resume'.\n";
   }
   if (weekly) {
-    auto answers = AskDangerSigns(kb, p);
+    auto answers = AskDangerSigns(kb, tracker, *state, p);
     if (!answers) {
       out << "\nStopped; nothing was saved.\n";
       return kExitOk;
@@ -85,15 +110,14 @@ int Checkin(const KnowledgeBase& kb, Store& store, Clock& clock, const CheckinOp
     if (!matched->empty()) {
       ShowRetriage(kb, *answers, out);
     } else if (options.resume && state->paused) {
-      bool seen = false;
-      if (state->pause_level >= TriageLevel::kUrgent) {
-        // Skipping the question is not a yes: the programme stays paused, and the check-in
-        // carries on and is saved, as the web check-in does.
-        seen = p.AskYesNo(
-                    "Since the programme was paused, has a doctor or physiotherapist seen you "
-                    "about this and said it is safe to exercise?")
-                   .value_or(false);
-      }
+      // Resuming may need a clinician's word (after an urgent pause, or for a sign resting on
+      // the person's history). Skipping the question is not a yes: the programme stays paused,
+      // and the check-in carries on and is saved, as the web check-in does.
+      const bool seen =
+          p.AskYesNo(
+               "Since the programme was paused, has a doctor or physiotherapist seen you about "
+               "this and said it is safe to exercise?")
+              .value_or(false);
       if (auto ok = tracker.Resume(*answers, seen); !ok) {
         out << "\nThe programme stays paused. " << ok.error().message << "\n";
       } else {

@@ -84,11 +84,13 @@ void ReadSources(Builder& b, const TomlReader& r, const toml::table& root) {
 
 void ReadFindings(Builder& b, const TomlReader& r, const toml::table& root) {
   for (const toml::table* t : r.Tables(root, "finding")) {
-    r.CheckKeys(*t, "[[finding]]", {"id", "text", "background", "sources", "evidence"});
+    r.CheckKeys(*t, "[[finding]]",
+                {"id", "text", "background", "lasting", "sources", "evidence"});
     Finding f;
     static_cast<Cited&>(f) = r.Citation(*t);
     f.id = ReadId(r, *t);
     f.text = r.String(*t, "text");
+    f.lasting = r.Bool(*t, "lasting").value_or(false);
     f.background = r.Number(*t, "background", true).value_or(0.5);
     f.where = r.Where(*t);
     if (!(f.background > 0 && f.background < 1)) {

@@ -391,18 +391,16 @@ void App::ListLogs(const http::Request& req, const Caller& caller, const Params&
 
 void App::DangerQuestions(const http::Request&, const Caller& caller, const Params&,
                           http::Response& res) {
-  json questions = json::array();
-  for (int q : kb_.interview_order) {
-    const Question& question = kb_.questions[static_cast<std::size_t>(q)];
-    if (question.stage == Stage::kRedFlag && !question.is_follow_up) {
-      questions.push_back(QuestionJson(kb_, question));
-    }
-  }
   WithStore(caller, [&](Store& store) {
     Tracker tracker(kb_, store, clock_);
     const tracking::State state = Must(tracker.Load());
-    // After an urgent or emergency pause, resuming also needs the person's word that a doctor or
-    // physiotherapist has seen them (clinician_seen), so the check-in asks for it.
+    json questions = json::array();
+    for (const Question* question : tracker.DangerQuestions(state)) {
+      questions.push_back(QuestionJson(kb_, *question));
+    }
+    // Resuming a paused programme may need the person's word that a doctor or physiotherapist
+    // has seen them (clinician_seen: after an urgent or emergency pause, or for a sign resting on
+    // their history), so a paused check-in asks for it.
     SendJson(res,
              {{"due", state.plan ? Must(tracker.DangerCheckDue()) : false},
               {"paused", state.paused},
@@ -459,7 +457,8 @@ void App::AddCheckIn(const http::Request& req, const Caller& caller, const Param
     auto parsed = ParseAnswersDocument(kb_, json{{"answers", *answers}}.dump(), "request");
     if (!parsed) Throw(400, "invalid_answer", PlainAnswerError(parsed.error().message));
     for (const auto& [id, value] : *parsed) {
-      if (kb_.FindQuestion(id)->stage != Stage::kRedFlag) {
+      const Question* q = kb_.FindQuestion(id);
+      if (q->stage != Stage::kRedFlag && !q->screening) {
         Throw(400, "invalid_answer", "'" + id + "' is not a danger-sign question.");
       }
     }

@@ -309,6 +309,87 @@ json PauseDetails(const KnowledgeBase& kb, TriageLevel level,
   return {{"level", ToString(level)}, {"red_flags", ids}};
 }
 
+// The danger answers of a check-in read over the person's history: answers the latest assessment
+// gave to questions about lasting facts only (age, how it started, past illnesses, activities), so
+// that a sign resting on them is judged as at the assessment; the check-in's own answers win.
+// Read leniently: an answer the knowledge base no longer knows is left out.
+Answers WithHistory(const KnowledgeBase& kb, const std::optional<StoredAssessment>& assessment,
+                    const Answers& answers) {
+  Answers merged;
+  if (assessment) {
+    const json stored = json::parse(assessment->answers_json, nullptr, false);
+    if (stored.is_object() && stored.contains("answers") && stored["answers"].is_object()) {
+      for (const auto& [id, value] : stored["answers"].items()) {
+        const Question* q = kb.FindQuestion(id);
+        if (q == nullptr) continue;
+        bool lasting = !q->findings.empty();
+        for (const FindingRule& rule : q->findings) {
+          lasting = lasting && kb.findings[static_cast<std::size_t>(rule.finding)].lasting;
+        }
+        if (!lasting) continue;
+        if (auto parsed = ParseAnswerValue(*q, value)) merged[id] = *parsed;
+      }
+    }
+  }
+  for (const auto& [id, value] : answers) merged[id] = value;
+  return merged;
+}
+
+// How a finding stands for clearing a danger sign: present, or open ("not sure", or a question
+// that could ask about it left unanswered), or plainly absent (also when nothing could ask it).
+Tri ClearingValue(const KnowledgeBase& kb, const FindingState& state, int finding) {
+  const auto i = static_cast<std::size_t>(finding);
+  if (state.unsure[i]) return Tri::kUnknown;  // a doubt reading is not a "no"
+  if (state.findings[i] != Tri::kUnknown) return state.findings[i];
+  for (std::size_t qi = 0; qi < kb.questions.size(); ++qi) {
+    if (!state.applicable[qi] || state.answered[qi]) continue;
+    for (const FindingRule& rule : kb.questions[qi].findings) {
+      if (rule.finding == finding) return Tri::kUnknown;
+    }
+  }
+  return Tri::kFalse;
+}
+
+// The current (not lasting) findings of a sign's pattern that are present, or open too when
+// `with_open`: what the check-in must answer "no" to.
+std::vector<std::string> Uncleared(const KnowledgeBase& kb, const RedFlag& flag,
+                                   const FindingState& state, bool with_open) {
+  std::vector<int> used;
+  CollectFindings(flag.pattern, used);
+  std::vector<std::string> out;
+  for (int f : used) {
+    const Tri v = ClearingValue(kb, state, f);
+    const bool unsure = state.unsure[static_cast<std::size_t>(f)] && v == Tri::kUnknown;
+    if (kb.findings[static_cast<std::size_t>(f)].lasting || v == Tri::kFalse) continue;
+    if (v == Tri::kTrue || unsure || with_open) out.push_back(kb.findings[static_cast<std::size_t>(f)].text);
+  }
+  return out;
+}
+
+std::string AndList(const std::vector<std::string>& items) {
+  std::string list;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+  }
+  return list;
+}
+
+// The red flags a clinician has seen the person for: those the last resume with a clinician's word
+// recorded, until the next pause that is not theirs.
+std::vector<std::string> Acknowledged(const std::vector<Event>& events) {
+  std::vector<std::string> out;
+  for (const Event& e : events) {
+    if (e.kind != "resume") continue;
+    const json details = json::parse(e.details_json, nullptr, false);
+    if (!details.is_object() || !details.contains("acknowledged")) continue;
+    out.clear();
+    for (const json& id : details["acknowledged"]) {
+      if (id.is_string()) out.push_back(id.get<std::string>());
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<State> Tracker::Load() {
@@ -592,24 +673,33 @@ Result<std::vector<Escalation>> Tracker::CheckSafety() {
 Result<std::vector<MatchedRedFlag>> Tracker::RecordDangerAnswers(const Answers& answers) {
   auto person = PersonId(store_);
   if (!person) return tl::unexpected(person.error());
-  const FindingState findings = DeriveFindings(kb_, answers);
-  std::vector<MatchedRedFlag> matched = MatchRedFlags(kb_, findings, Unasked::kAbsent);
-  if (matched.empty()) return matched;
   auto state = Load();
   if (!state) return tl::unexpected(state.error());
+  auto events = store_.Events(*person);
+  if (!events) return tl::unexpected(events.error());
+  const std::vector<std::string> seen = Acknowledged(*events);
+  const FindingState findings = DeriveFindings(kb_, WithHistory(kb_, state->assessment, answers));
+  // A sign resting on lasting facts alone that a clinician has already seen the person for (a
+  // past cancer, say) is not raised again every week; a new current finding raises it.
+  std::vector<MatchedRedFlag> matched;
+  for (MatchedRedFlag& m : MatchRedFlags(kb_, findings, Unasked::kAbsent)) {
+    const RedFlag& flag = kb_.red_flags[static_cast<std::size_t>(m.red_flag)];
+    const bool acknowledged = std::find(seen.begin(), seen.end(), flag.id) != seen.end();
+    if (acknowledged && Uncleared(kb_, flag, findings, false).empty()) continue;
+    matched.push_back(std::move(m));
+  }
+  if (matched.empty()) return matched;
   const TimeSeconds now = clock_.Now();
   auto written = store_.Transaction([&]() -> Result<void> {
+    TriageLevel level = TriageLevel::kSelfCare;
     for (const MatchedRedFlag& m : matched) {
       const RedFlag& flag = kb_.red_flags[static_cast<std::size_t>(m.red_flag)];
+      level = std::max(level, flag.level);
       json details = {{"level", ToString(flag.level)},
                       {"uncertain", m.uncertain},
                       {"answers", AnswersDocument(answers)["answers"]}};
       HIPCOACH_TRY(
           store_.AddEvent({0, *person, now, "danger_sign", flag.id, flag.action, details.dump()}));
-    }
-    TriageLevel level = TriageLevel::kSelfCare;
-    for (const MatchedRedFlag& m : matched) {
-      level = std::max(level, kb_.red_flags[static_cast<std::size_t>(m.red_flag)].level);
     }
     // Each new danger sign is recorded with the pause, so that resuming needs it answered "no".
     HIPCOACH_TRY(store_.AddEvent({0, *person, now, "pause", "danger_sign",
@@ -619,6 +709,32 @@ Result<std::vector<MatchedRedFlag>> Tracker::RecordDangerAnswers(const Answers& 
   });
   if (!written) return tl::unexpected(written.error());
   return matched;
+}
+
+std::vector<const Question*> Tracker::DangerQuestions(const State& state) const {
+  // The danger-sign stage, and any other question that asks about a current finding of a sign
+  // that paused the programme (polymyalgia's aching shoulders, say), in interview order.
+  std::vector<int> current;
+  for (const std::string& id : state.pause_red_flags) {
+    if (const RedFlag* flag = kb_.FindRedFlag(id)) {
+      std::vector<int> used;
+      CollectFindings(flag->pattern, used);
+      for (int f : used) {
+        if (!kb_.findings[static_cast<std::size_t>(f)].lasting) current.push_back(f);
+      }
+    }
+  }
+  std::vector<const Question*> out;
+  for (int qi : kb_.interview_order) {
+    const Question& q = kb_.questions[static_cast<std::size_t>(qi)];
+    if (q.is_follow_up) continue;
+    bool asks = q.stage == Stage::kRedFlag;
+    for (const FindingRule& rule : q.findings) {
+      asks = asks || std::find(current.begin(), current.end(), rule.finding) != current.end();
+    }
+    if (asks) out.push_back(&q);
+  }
+  return out;
 }
 
 Result<bool> Tracker::DangerCheckDue() {
@@ -657,43 +773,53 @@ Result<void> Tracker::Resume(const Answers& danger_answers, bool clinician_seen)
     auto state = Load();
     if (!state) return tl::unexpected(state.error());
     if (!state->paused) return MakeError(ErrorCode::kInvalidInput, "The programme is not paused.");
-    const FindingState findings = DeriveFindings(kb_, danger_answers);
-    if (!MatchRedFlags(kb_, findings, Unasked::kAbsent).empty()) {
-      return MakeError(ErrorCode::kInvalidInput,
-                       "Your answers still show a danger sign, so the programme stays paused.");
-    }
-    // What the person said, with no doubt reading: each sign that paused the programme must be
-    // ruled out by plain answers.
-    const std::vector<Tri> said = findings.Evidence();
-    auto finding = [&](int f) { return said[static_cast<std::size_t>(f)]; };
-    for (const std::string& id : state->pause_red_flags) {
-      const RedFlag* flag = kb_.FindRedFlag(id);
-      if (flag == nullptr || Evaluate(flag->pattern, finding, NoCauses) == Tri::kFalse) continue;
-      std::string questions;
-      std::vector<int> used;
-      CollectFindings(flag->pattern, used);
-      for (int qi : kb_.interview_order) {
-        const Question& q = kb_.questions[static_cast<std::size_t>(qi)];
-        if (q.is_follow_up || !findings.applicable[static_cast<std::size_t>(qi)]) continue;
-        bool feeds = false;
-        for (const FindingRule& rule : q.findings) {
-          feeds = feeds || std::find(used.begin(), used.end(), rule.finding) != used.end();
-        }
-        if (feeds) questions += fmt::format("{}\"{}\"", questions.empty() ? "" : ", ", q.text);
+    const FindingState findings =
+        DeriveFindings(kb_, WithHistory(kb_, state->assessment, danger_answers));
+    // Each sign that paused the programme must be cleared by plain answers about its current
+    // findings ("not sure" or no answer is not a no); one that rests on lasting facts alone (a
+    // past cancer, a fall at 65) is cleared by a clinician's word. Any other danger sign in the
+    // answers keeps it paused too.
+    bool needs_clinician = state->pause_level >= TriageLevel::kUrgent;
+    json acknowledged = json::array();
+    const std::vector<MatchedRedFlag> matched = MatchRedFlags(kb_, findings, Unasked::kAbsent);
+    for (const RedFlag& flag : kb_.red_flags) {
+      const auto index = static_cast<int>(&flag - kb_.red_flags.data());
+      const bool paused_for =
+          std::find(state->pause_red_flags.begin(), state->pause_red_flags.end(), flag.id) !=
+          state->pause_red_flags.end();
+      const bool matches = std::any_of(matched.begin(), matched.end(), [&](const MatchedRedFlag& m) {
+        return m.red_flag == index;
+      });
+      if (paused_for) {
+        const auto value = [&](int f) { return ClearingValue(kb_, findings, f); };
+        if (Evaluate(flag.pattern, value, NoCauses) == Tri::kFalse) continue;
+      } else if (!matches) {
+        continue;
       }
-      return MakeError(
-          ErrorCode::kInvalidInput,
-          fmt::format("The programme was paused for \"{}\". To resume, answer its questions with a "
-                      "plain no (not \"not sure\"): {}",
-                      flag->name, questions));
+      const std::vector<std::string> open = Uncleared(kb_, flag, findings, paused_for);
+      if (!open.empty()) {
+        return MakeError(
+            ErrorCode::kInvalidInput,
+            fmt::format("{} \"{}\". To resume, answer with a plain no (not \"not sure\") "
+                        "about: {}.",
+                        paused_for ? "The programme was paused for" : "Your answers show",
+                        flag.name, AndList(open)));
+      }
+      needs_clinician = true;
+      acknowledged.push_back(flag.id);
     }
-    if (state->pause_level >= TriageLevel::kUrgent && !clinician_seen) {
+    if (needs_clinician && !clinician_seen) {
       return MakeError(ErrorCode::kInvalidInput,
-                       "The programme was paused because you needed to see a doctor. Resume it "
-                       "once a doctor or physiotherapist has seen you and said it is safe, and "
-                       "confirm that they have.");
+                       fmt::format("{} Resume it once a doctor or physiotherapist has seen you and "
+                                   "said it is safe, and confirm that they have.",
+                                   state->pause_level >= TriageLevel::kUrgent
+                                       ? "The programme was paused because you needed to see a "
+                                         "doctor."
+                                       : "What you have told us (your history, not how you are "
+                                         "now) is something a doctor should look at."));
     }
     const json details = {{"clinician_seen", clinician_seen},
+                          {"acknowledged", acknowledged},
                           {"answers", AnswersDocument(danger_answers)["answers"]}};
     auto id = store_.AddEvent(
         {0, *person, clock_.Now(), "resume", "resume",

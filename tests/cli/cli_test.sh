@@ -153,7 +153,7 @@ expect_eq "$(events)" "pause" "a fever at the check-in pauses the programme"
 # "Not sure" about the fever does not rule it out.
 out=$(checkin 2026-01-07T08:00 --unsure temperature --seen 3 "$bin" checkin --resume --db "$tmp/resume.db")
 expect_eq "$?" 0 "resume with a doubt: exit code"
-expect_contains "$out" 'The programme stays paused. The programme was paused for "Possible joint or bone infection". To resume, answer its questions with a plain no (not "not sure")' \
+expect_contains "$out" 'The programme stays paused. The programme was paused for "Possible joint or bone infection". To resume, answer with a plain no (not "not sure") about: a high temperature' \
   "resume with a doubt is refused"
 expect_eq "$(events)" "pause" "resume with a doubt: still paused"
 expect_eq "$(checkins)" 2 "resume with a doubt: the check-in is saved"

@@ -233,6 +233,105 @@ TEST_F(TrackerTest, ResumingNeedsThePausedSignAnsweredNoAndAClinicianAfterAnEmer
   EXPECT_FALSE(tracker_->Resume(NoDangerSigns(), true));
 }
 
+// A sign whose questions are not in the danger-sign stage (polymyalgia's aching shoulders, asked
+// only of people over 50 with pain on both sides) could pause the programme but never be cleared:
+// the check-in never asked about it. The danger check now asks it while the programme is paused
+// for it, and the age it needs comes from the assessment, not from the check-in.
+TEST_F(TrackerTest, APolymyalgiaPauseIsAskedAboutAgainAndCanBeResumed) {
+  Answers older = DeskWorker();
+  older["age"] = AnswerValue::Number(68);
+  older["painful_side"] = AnswerValue::Choice("both");
+  older["rf_pmr"] = AnswerValue::Bool(false);
+  older["rf_gca"] = AnswerValue::Bool(false);
+  auto assessed = Assess(Kb(), older);
+  ASSERT_TRUE(assessed) << assessed.error().message;
+  ASSERT_TRUE(tracker_->SaveAssessment(older, *assessed));
+
+  auto ids = [&] {
+    std::vector<std::string> out;
+    for (const Question* q : tracker_->DangerQuestions(*tracker_->Load())) out.push_back(q->id);
+    return out;
+  };
+  auto has = [](const std::vector<std::string>& list, const std::string& id) {
+    return std::find(list.begin(), list.end(), id) != list.end();
+  };
+  EXPECT_FALSE(has(ids(), "rf_pmr"));  // not paused: the danger-sign stage only
+  EXPECT_TRUE(has(ids(), "rf_body_signs"));
+
+  Answers aching = NoDangerSigns();
+  aching["painful_side"] = AnswerValue::Choice("both");
+  aching["rf_pmr"] = AnswerValue::Bool(true);
+  auto raised = tracker_->RecordDangerAnswers(aching);
+  ASSERT_TRUE(raised);
+  ASSERT_EQ(raised->size(), 1u);
+  EXPECT_EQ(Kb().red_flags[static_cast<std::size_t>((*raised)[0].red_flag)].id,
+            "polymyalgia_features");
+  ASSERT_TRUE(tracker_->Load()->paused);
+  EXPECT_TRUE(has(ids(), "rf_pmr"));
+  EXPECT_TRUE(has(ids(), "painful_side"));
+
+  // The danger-sign stage alone does not clear it: the aching was not asked about.
+  auto unasked = tracker_->Resume(NoDangerSigns(), true);
+  ASSERT_FALSE(unasked);
+  const int pmr = Kb().FindingIndex("pmr_features");
+  ASSERT_GE(pmr, 0);
+  EXPECT_NE(unasked.error().message.find(Kb().findings[static_cast<std::size_t>(pmr)].text),
+            std::string::npos)
+      << unasked.error().message;
+  Answers unsure = aching;
+  unsure["rf_pmr"] = AnswerValue::Unknown();
+  EXPECT_FALSE(tracker_->Resume(unsure, true));
+  Answers cleared = aching;
+  cleared["rf_pmr"] = AnswerValue::Bool(false);
+  auto no_clinician = tracker_->Resume(cleared, false);  // urgent: a clinician's word too
+  ASSERT_FALSE(no_clinician);
+  EXPECT_NE(no_clinician.error().message.find("has seen you"), std::string::npos);
+  ASSERT_TRUE(tracker_->Resume(cleared, true));
+  EXPECT_FALSE(tracker_->Load()->paused);
+}
+
+// A past cancer is a lasting fact: answering it truthfully every week must not pause the
+// programme every week. The first time, it pauses until a clinician has seen the person; after
+// that it is not raised again on the history alone, but a new current sign raises it at once.
+TEST_F(TrackerTest, APastCancerSeenByAClinicianIsNotRaisedEveryWeekButNewSignsAre) {
+  Answers history = NoDangerSigns();
+  history["rf_background"] = AnswerValue::Choices({"cancer"});
+  auto raised = tracker_->RecordDangerAnswers(history);
+  ASSERT_TRUE(raised);
+  ASSERT_EQ(raised->size(), 1u);
+  EXPECT_EQ(Kb().red_flags[static_cast<std::size_t>((*raised)[0].red_flag)].id, "malignancy");
+  ASSERT_TRUE(tracker_->Load()->paused);
+
+  // Nothing current to answer "no" to: only a clinician's word resumes it.
+  auto alone = tracker_->Resume(history, false);
+  ASSERT_FALSE(alone);
+  EXPECT_NE(alone.error().message.find("has seen you"), std::string::npos) << alone.error().message;
+  ASSERT_TRUE(tracker_->Resume(history, true));
+  ASSERT_FALSE(tracker_->Load()->paused);
+  ASSERT_EQ(Events("resume").size(), 1u);
+  EXPECT_NE(Events("resume")[0].details_json.find("\"acknowledged\":[\"malignancy\"]"),
+            std::string::npos)
+      << Events("resume")[0].details_json;
+
+  // The next week, the same history: not raised again, not paused.
+  auto again = tracker_->RecordDangerAnswers(history);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->empty());
+  EXPECT_FALSE(tracker_->Load()->paused);
+
+  // Weight loss with no reason is new and current: raised, and paused again.
+  Answers losing = history;
+  losing["rf_serious_signs"] = AnswerValue::Choices({"weight_loss"});
+  auto renewed = tracker_->RecordDangerAnswers(losing);
+  ASSERT_TRUE(renewed);
+  ASSERT_EQ(renewed->size(), 1u);
+  EXPECT_TRUE(tracker_->Load()->paused);
+  // And resuming it needs a plain no to the weight loss, not just the clinician's word.
+  auto still = tracker_->Resume(losing, true);
+  ASSERT_FALSE(still);
+  EXPECT_NE(still.error().message.find("plain no"), std::string::npos) << still.error().message;
+}
+
 TEST_F(TrackerTest, ARoutinePauseNeedsNoClinicianAndANewAssessmentLiftsIt) {
   // Inflammatory back pain (RF13) is a routine danger sign: a GP within about two weeks.
   Answers inflammatory = NoDangerSigns();

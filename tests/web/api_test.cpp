@@ -468,7 +468,7 @@ TEST(WebApi, TrackingFlowAndSurvivesARestart) {
     ExpectError(client.Call("POST", "/api/v1/checkins", {{"pain_now", 3}, {"extra", 1}}), 400,
                 "unknown_field");
     ExpectError(client.Call("POST", "/api/v1/checkins",
-                            {{"pain_now", 3}, {"danger_answers", {{"age", 40}}}}),
+                            {{"pain_now", 3}, {"danger_answers", {{"minutes_per_day", 20}}}}),
                 400, "invalid_answer");
     auto [pr_status, progress] = client.Call("GET", "/api/v1/progress");
     EXPECT_EQ(pr_status, 200) << progress.dump();

@@ -101,7 +101,7 @@ export async function render() {
       .map(([v, t]) => h('option', { value: v }, t)));
   const resumeId = id('resume');
   const resume = h('input', { type: 'checkbox', id: resumeId });
-  const needsClinician = info.paused && info.pause_level !== 'routine' && info.pause_level !== 'self_care';
+  const needsClinician = info.paused;
   const seen = yesNo('clinician_seen', 'Since your programme was paused, has a doctor or physiotherapist seen you about this and said it is safe to exercise?', false);
   const error = h('p', { class: 'field-error', role: 'alert' });
   const form = h('form', { class: 'checkin', novalidate: true },
