@@ -342,11 +342,19 @@ Outcome Interview(const KnowledgeBase& kb, const Person& person, const DoubtRate
   }
   const TriageLevel said = SaidDangerLevel(kb, given);
   result.said_danger_below = said > TriageLevel::kSelfCare && result.given < said;
-  int rank = 0;
-  for (const auto* list : {&assessed->rule_out, &assessed->causes, &assessed->more_causes}) {
+  // The result shows two lists, and people read each from its top: what a doctor needs to rule
+  // out (the serious causes behind a danger sign) and the likely causes (then "show more"). The
+  // person's cause is ranked by its place in whichever list holds it, so a benign cause is not
+  // pushed down by a rule-out that another finding of the same person rightly raised.
+  for (std::size_t i = 0; i < assessed->rule_out.size(); ++i) {
+    if (assessed->rule_out[i].cause == person.cause) result.rank = static_cast<int>(i);
+  }
+  int place = 0;
+  for (const auto* list : {&assessed->causes, &assessed->more_causes}) {
     for (const RankedCause& r : *list) {
-      if (r.cause == person.cause && result.rank < 0) result.rank = rank;
-      ++rank;
+      if (r.cause == person.cause && (result.rank < 0 || place < result.rank)) result.rank = place;
+      if (place == 0) result.first = r.cause;
+      ++place;
     }
   }
   return result;
@@ -373,10 +381,12 @@ Summary Run(const KnowledgeBase& kb, const DoubtRates& rates, const Options& opt
       summary.safe += static_cast<int>(r.given) >= static_cast<int>(person.reference) - 1 ? 1 : 0;
       summary.top1 += r.rank == 0 ? 1 : 0;
       summary.per_cause_top1[static_cast<int>(c)] += r.rank == 0 ? 1 : 0;
+      if (r.rank != 0 && r.first >= 0) ++summary.taken_for[static_cast<int>(c)][r.first];
       const bool top3 = r.rank >= 0 && r.rank < 3;
       summary.top3 += top3 ? 1 : 0;
       summary.per_cause_top3[static_cast<int>(c)] += top3 ? 1 : 0;
       summary.questions.push_back(r.questions);
+      if (r.questions > 25) summary.long_doubts.push_back(r.doubts);
     }
   }
   std::sort(summary.questions.begin(), summary.questions.end());
@@ -443,6 +453,15 @@ std::string Report(const KnowledgeBase& kb, const Summary& s, const Options& opt
       s.said_danger_below, s.doubt_missed_danger, pct(s.doubt_missed_danger, s.people),
       pct(s.safe, s.people), pct(exact, s.people), pct(s.top1, s.people), pct(s.top3, s.people),
       median, p90, longest);
+  if (!s.long_doubts.empty()) {
+    double doubts = 0;
+    for (int d : s.long_doubts) doubts += d;
+    out += fmt::format(
+        "- more than 25 questions: {} people ({:.2f} %), who answered \"not sure\" {:.1f} times "
+        "on average\n",
+        s.long_doubts.size(), pct(static_cast<int>(s.long_doubts.size()), s.people),
+        doubts / static_cast<double>(s.long_doubts.size()));
+  }
   if (!s.doubt_missed_flags.empty()) {
     out +=
         "\nDanger patterns missed because of a doubt, by red flag:\n\n| red flag | people |\n"
@@ -456,11 +475,26 @@ std::string Report(const KnowledgeBase& kb, const Summary& s, const Options& opt
   out +=
       "\nWhy people who could self-manage were sent further:\n\n| reason | people |\n|---|---|\n";
   for (const auto& [why, n] : over_reasons) out += fmt::format("| {} | {} |\n", why, n);
-  out += "\n| cause | prior | top 1 | top 3 |\n|---|---|---|---|\n";
+  out +=
+      "\n| cause | prior | top 1 | top 3 | most often ranked first instead |\n"
+      "|---|---|---|---|---|\n";
   for (const auto& [c, n] : s.per_cause_people) {
     const Cause& cause = kb.causes[static_cast<std::size_t>(c)];
-    out += fmt::format("| {} | {} | {:.0f} % | {:.0f} % |\n", cause.id, cause.prior,
-                       pct(s.per_cause_top1.at(c), n), pct(s.per_cause_top3.at(c), n));
+    // The three causes most often put first in this cause's place: where the knowledge base
+    // cannot tell two apart.
+    std::vector<std::pair<int, int>> instead;
+    if (auto it = s.taken_for.find(c); it != s.taken_for.end()) {
+      for (const auto& [other, count] : it->second) instead.emplace_back(count, other);
+    }
+    std::sort(instead.rbegin(), instead.rend());
+    std::string names;
+    for (std::size_t i = 0; i < instead.size() && i < 3; ++i) {
+      names += fmt::format("{}{} {:.0f} %", i == 0 ? "" : ", ",
+                           kb.causes[static_cast<std::size_t>(instead[i].second)].id,
+                           pct(instead[i].first, n));
+    }
+    out += fmt::format("| {} | {} | {:.0f} % | {:.0f} % | {} |\n", cause.id, cause.prior,
+                       pct(s.per_cause_top1.at(c), n), pct(s.per_cause_top3.at(c), n), names);
   }
   return out;
 }

@@ -60,7 +60,8 @@ struct Outcome {
   bool said_danger_below = false;  // a pattern positive in what the person SAID, triaged below
   int questions = 0;
   int doubts = 0;
-  int rank = -1;  // 0-based place of the person's cause (rule-out first, then likely causes)
+  int rank = -1;   // 0-based place of the person's cause in the rule-out or the likely causes
+  int first = -1;  // the likely cause ranked first
   std::vector<std::string> why;  // what set the level: red flags, safety-net rules, causes
 };
 
@@ -80,9 +81,11 @@ struct Summary {
   int top1 = 0;
   int top3 = 0;
   std::vector<int> questions;
+  std::vector<int> long_doubts;  // "not sure" answers of each person asked more than 25 questions
   std::map<int, int> per_cause_top1;
   std::map<int, int> per_cause_top3;
   std::map<int, int> per_cause_people;
+  std::map<int, std::map<int, int>> taken_for;  // cause -> cause ranked first instead -> people
 };
 
 Summary Run(const KnowledgeBase& kb, const DoubtRates& rates, const Options& options);

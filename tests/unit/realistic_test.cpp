@@ -97,7 +97,8 @@ struct Outcome {
   TriageLevel level = TriageLevel::kSelfCare;
   int questions = 0;
   int not_recorded = 0;             // questions the recording did not reach, answered "not sure"
-  std::vector<std::string> ranked;  // what a doctor needs to rule out, then the likely causes
+  std::vector<std::string> rule_out;  // what a doctor needs to rule out
+  std::vector<std::string> ranked;    // the likely causes
 };
 
 Outcome Walk(const KnowledgeBase& kb, const RealisticCase& c) {
@@ -115,7 +116,7 @@ Outcome Walk(const KnowledgeBase& kb, const RealisticCase& c) {
   if (!assessed) return out;
   out.level = assessed->triage.level;
   for (const RankedCause& r : assessed->rule_out) {
-    out.ranked.push_back(kb.causes[static_cast<std::size_t>(r.cause)].id);
+    out.rule_out.push_back(kb.causes[static_cast<std::size_t>(r.cause)].id);
   }
   for (const RankedCause& r : assessed->causes) {
     out.ranked.push_back(kb.causes[static_cast<std::size_t>(r.cause)].id);
@@ -123,9 +124,15 @@ Outcome Walk(const KnowledgeBase& kb, const RealisticCase& c) {
   return out;
 }
 
+// The result shows two lists, each read from its top: what a doctor needs to rule out and the
+// likely causes. An expected cause counts when it is among the first k of either (as in
+// bench/triage_population), so a rule-out another answer rightly raised does not push a benign
+// cause down.
 bool InTop(const Outcome& o, const RealisticCase& c, std::size_t k) {
-  for (std::size_t i = 0; i < o.ranked.size() && i < k; ++i) {
-    if (std::find(c.causes.begin(), c.causes.end(), o.ranked[i]) != c.causes.end()) return true;
+  for (const auto* list : {&o.rule_out, &o.ranked}) {
+    for (std::size_t i = 0; i < list->size() && i < k; ++i) {
+      if (std::find(c.causes.begin(), c.causes.end(), (*list)[i]) != c.causes.end()) return true;
+    }
   }
   return false;
 }
