@@ -21,8 +21,22 @@ const char* kDayNames[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
 
 }  // namespace
 
-// Writes `text` to `path` through a temporary file, so a failure never leaves half a file.
+// Writes `text` to `path` through a temporary file, so a failure never leaves half a file. A path
+// that exists and is not a regular file (/dev/null, a pipe, a terminal) is written in place: a
+// rename would replace the device with a file.
 bool WriteFile(const std::string& path, const std::string& text, std::ostream& err) {
+  std::error_code status_ec;
+  const auto status = std::filesystem::status(path, status_ec);
+  if (!status_ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    std::ofstream file(path, std::ios::binary);
+    file << text;
+    file.flush();
+    if (!file) {
+      err << fmt::format("hipcoach: could not write '{}'.\n", path);
+      return false;
+    }
+    return true;
+  }
   const std::string temp = path + ".tmp";
   {
     std::ofstream file(temp, std::ios::binary);

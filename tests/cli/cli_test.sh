@@ -239,5 +239,16 @@ expect_contains "$out" "unknown finding 'no_such_finding'" "kb check message"
 out=$("$bin" --knowledge "$tmp/kb" questions 2>&1)
 expect_eq "$?" 1 "a broken --knowledge is refused"
 
+# --- -o to something that is not a regular file (a pipe here; /dev/null in daily use) is written
+# in place, not replaced by a file through the temporary-file rename.
+mkfifo "$tmp/pipe"
+timeout 10 cat "$tmp/pipe" >"$tmp/from_pipe" &  # bounded: a replaced pipe has no writer
+reader=$!
+"$bin" export --db "$tmp/resume.db" -o "$tmp/pipe" >/dev/null
+expect_eq "$?" 0 "export to a pipe: exit code"
+wait "$reader"
+[ -p "$tmp/pipe" ] && ok || fail "export to a pipe: the pipe is still a pipe"
+expect_contains "$(cat "$tmp/from_pipe")" '"checkins"' "export to a pipe: the data came through"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
