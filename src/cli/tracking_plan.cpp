@@ -172,7 +172,7 @@ int Export(Store& store, const std::string& output, const std::string& csv_dir, 
 
 int Import(Store& store, const std::string& file, bool replace, std::ostream& out,
            std::ostream& err) {
-  auto text = app::ReadFile(file);
+  auto text = app::ReadFile(file, app::kMaxImportFileBytes);
   if (!text) {
     err << "hipcoach: " << text.error().message << ". Nothing was imported.\n";
     return kExitBadInput;

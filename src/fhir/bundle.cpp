@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "hipcoach/json_reader.hpp"
 #include "hipcoach/tracking.hpp"
 #include "internal.hpp"
 
@@ -31,8 +32,8 @@ json SurveyCategory() {
 }
 
 json Parsed(const std::string& text) {
-  json parsed = json::parse(text, nullptr, false);
-  return parsed.is_discarded() ? json::object() : parsed;
+  auto parsed = ReadUntrustedOrderedJson(text, json_limits::Stored());
+  return parsed ? std::move(*parsed) : json::object();
 }
 
 std::string Percent(double probability) {
@@ -118,26 +119,26 @@ class Builder {
   // The triage level as an Observation derived from the answers.
   json TriageJson(const StoredAssessment& a, const std::string& response) const {
     const json result = Parsed(a.result_json);
-    const json triage = result.value("triage", json::object());
-    const std::string level = triage.value("level", "");
-    const std::string title = triage.value("title", level);
+    const json triage = MemberOf(result, "triage", nlohmann::json::value_t::object);
+    const std::string level = TextField(triage, "level");
+    const std::string title = TextField(triage, "title", level);
     json notes = json::array();
-    std::string advice = triage.value("action", "");
-    if (const std::string window = triage.value("window", ""); !window.empty()) {
+    std::string advice = TextField(triage, "action");
+    if (const std::string window = TextField(triage, "window"); !window.empty()) {
       advice += (advice.empty() ? "" : " ") + std::string("(") + window + ")";
     }
     if (!advice.empty()) notes.push_back(Text("What to do: " + advice));
-    for (const json& reason : triage.value("reasons", json::array())) {
-      const std::string why = reason.is_object() ? reason.value("text", "") : "";
-      if (!why.empty() && why != triage.value("action", "")) notes.push_back(Text("Why: " + why));
+    for (const json& reason : MemberOf(triage, "reasons", nlohmann::json::value_t::array)) {
+      const std::string why = TextField(reason, "text");
+      if (!why.empty() && why != TextField(triage, "action")) notes.push_back(Text("Why: " + why));
     }
-    for (const json& flag : triage.value("red_flags", json::array())) {
+    for (const json& flag : MemberOf(triage, "red_flags", nlohmann::json::value_t::array)) {
       if (!flag.is_object()) continue;
-      notes.push_back(
-          Text(fmt::format("Danger sign: {} ({}{}); suspected: {}",
-                           flag.value("name", flag.value("id", "")), flag.value("level", ""),
-                           flag.value("uncertain", false) ? ", from a \"not sure\" answer" : "",
-                           flag.value("suspected", ""))));
+      notes.push_back(Text(
+          fmt::format("Danger sign: {} ({}{}); suspected: {}",
+                      TextField(flag, "name", TextField(flag, "id")), TextField(flag, "level"),
+                      BoolField(flag, "uncertain", false) ? ", from a \"not sure\" answer" : "",
+                      TextField(flag, "suspected"))));
     }
     notes.push_back(
         Text("Self-reported answers assessed by hipcoach's rules; self-care guidance, not a "
@@ -164,20 +165,20 @@ class Builder {
   // danger sign points to.
   void AddConditions(const StoredAssessment& a, const std::string& response) {
     const json result = Parsed(a.result_json);
-    for (const json& cause : result.value("causes", json::array())) {
+    for (const json& cause : MemberOf(result, "causes", nlohmann::json::value_t::array)) {
       if (!cause.is_object()) continue;
-      const double probability = cause.value("probability", 0.0);
+      const double probability = NumberField(cause, "probability", 0.0);
       const bool flagged = cause.contains("flagged_by") && cause.at("flagged_by").is_string();
       if (probability < kb_.rules.likely && !flagged) continue;
-      const std::string id = cause.value("id", "");
+      const std::string id = TextField(cause, "id");
       if (id.empty()) continue;
-      const std::string name = cause.value("name", id);
+      const std::string name = TextField(cause, "name", id);
       json notes = json::array();
       notes.push_back(Text(fmt::format(
           "Estimated by hipcoach from the person's own answers: {} likely. A hypothesis for a "
           "clinician to confirm or rule out, not a diagnosis.",
           Percent(probability))));
-      if (const std::string summary = cause.value("summary", ""); !summary.empty()) {
+      if (const std::string summary = TextField(cause, "summary"); !summary.empty()) {
         notes.push_back(Text(summary));
       }
       if (flagged) {
@@ -187,13 +188,13 @@ class Builder {
                  (flag != nullptr ? flag->name : cause.at("flagged_by").get<std::string>())));
       }
       std::string for_it, against;
-      for (const json& item : cause.value("evidence", json::array())) {
+      for (const json& item : MemberOf(cause, "evidence", nlohmann::json::value_t::array)) {
         if (!item.is_object()) continue;
-        std::string text = item.value("text", "");
+        std::string text = TextField(item, "text");
         while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();
-        const std::string line =
-            fmt::format("{} (likelihood ratio {:.2f})", text, item.value("likelihood_ratio", 1.0));
-        std::string& list = item.value("supports", true) ? for_it : against;
+        const std::string line = fmt::format("{} (likelihood ratio {:.2f})", text,
+                                             NumberField(item, "likelihood_ratio", 1.0));
+        std::string& list = BoolField(item, "supports", true) ? for_it : against;
         list += (list.empty() ? "" : "; ") + line;
       }
       if (!for_it.empty()) notes.push_back(Text("Evidence for: " + for_it));
@@ -345,11 +346,12 @@ class Builder {
     json excluded_reasons = json::object();
     for (const StoredAssessment& a : data_.assessments) {
       if (!version->assessment_id || a.id != *version->assessment_id) continue;
-      const json programme = Parsed(a.result_json).value("programme", json::object());
+      const json programme =
+          MemberOf(Parsed(a.result_json), "programme", nlohmann::json::value_t::object);
       if (!programme.is_object()) continue;
-      for (const json& item : programme.value("excluded", json::array())) {
+      for (const json& item : MemberOf(programme, "excluded", nlohmann::json::value_t::array)) {
         if (item.is_object()) {
-          excluded_reasons[item.value("exercise", "")] = item.value("reason", "");
+          excluded_reasons[TextField(item, "exercise")] = TextField(item, "reason");
         }
       }
     }
@@ -400,7 +402,7 @@ class Builder {
     for (const std::string& id : plan->excluded) {
       const Exercise* exercise = kb_.FindExercise(id);
       const std::string name = exercise != nullptr ? exercise->name : id;
-      const std::string reason = excluded_reasons.value(id, "");
+      const std::string reason = TextField(excluded_reasons, id);
       activities.push_back(
           {{"detail",
             {{"code", Concept(kExerciseSystem, id, name)},

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "hipcoach/app.hpp"
+#include "hipcoach/json_reader.hpp"
 #include "scoped_store.hpp"
 #include "web_assets.hpp"
 
@@ -41,12 +42,18 @@ void Throw(int status, std::string code, std::string message) {
 
 json BodyObject(const http::Request& req) {
   if (req.body.empty()) Throw(400, "invalid_json", "The request needs a JSON body.");
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) {
-    Throw(400, "invalid_json", "The request body is not valid JSON.");
+  auto body = ReadUntrustedJson(req.body, json_limits::HttpBody());
+  if (!body) {
+    Throw(400, "invalid_json",
+          "The request body is not usable JSON (" + body.error().Describe() + ").");
   }
-  if (!body.is_object()) Throw(400, "invalid_json", "The request body must be a JSON object.");
-  return body;
+  if (!body->is_object()) Throw(400, "invalid_json", "The request body must be a JSON object.");
+  return std::move(*body);
+}
+
+json StoredJson(const std::string& text) {
+  auto value = ReadUntrustedJson(text, json_limits::Stored());
+  return value ? std::move(*value) : json(nullptr);
 }
 
 void OnlyKeys(const json& body, std::initializer_list<const char*> allowed) {
@@ -127,7 +134,9 @@ std::string PlainAnswerError(const std::string& message) {
 void SendJson(http::Response& res, const json& body, int status) {
   res.status = status;
   res.content_type = "application/json";
-  res.body = body.dump();
+  // Text that is not UTF-8 (it cannot come from the reader, but a stored value might hold it) is
+  // replaced rather than thrown over.
+  res.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string RandomHex(std::size_t bytes) {

@@ -174,8 +174,11 @@ T Must(Result<T> result) {
 inline void Must(const Result<void>& result) {
   if (!result) throw ErrorFrom(result.error());
 }
-// The request body as a JSON object (throws ApiError 400 with a plain message).
+// The request body as a JSON object, read with the limits of json_reader.hpp (throws ApiError 400
+// with a plain message).
 json BodyObject(const http::Request& req);
+// JSON text of a stored record, read with the same limits; null when it is not usable.
+json StoredJson(const std::string& text);
 // Rejects keys outside `allowed`.
 void OnlyKeys(const json& body, std::initializer_list<const char*> allowed);
 // Typed fields; `what` names the field in messages.

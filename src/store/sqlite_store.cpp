@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "hipcoach/json_reader.hpp"
 #include "hipcoach/store.hpp"
 #include "migrations.hpp"
 #include "sqlite_db.hpp"
@@ -331,8 +332,8 @@ class SqliteStore final : public Store {
           o.score = s.Double(4);
           for (const json& item : json::parse(s.Text(5), nullptr, false)) {
             if (item.is_object()) {
-              o.items.push_back(
-                  PsfsItem{item.value("activity", std::string()), item.value("score", 0)});
+              o.items.push_back(PsfsItem{TextField(item, "activity"),
+                                         static_cast<int>(IntField(item, "score", 0, 0, 10))});
             }
           }
           return o;

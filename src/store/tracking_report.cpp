@@ -8,6 +8,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "hipcoach/json_reader.hpp"
+
 namespace hipcoach::tracking {
 namespace {
 
@@ -315,23 +317,23 @@ svg{width:100%;height:auto;display:block}.grid{stroke:#ddd;stroke-width:1}.tick{
   // Assessment.
   h += "<div class='card'><h2>Assessment</h2>\n";
   if (state.assessment) {
-    const json result = json::parse(state.assessment->result_json, nullptr, false);
+    const json result = ReadUntrustedJson(state.assessment->result_json, json_limits::Stored())
+                            .value_or(json(nullptr));
     h += fmt::format("<p>Assessed {}.</p>", LocalDate(LocalDay(state.assessment->at)));
     if (result.is_object()) {
-      const json triage = result.value("triage", json::object());
+      const json triage = result.contains("triage") ? result["triage"] : json();
       if (triage.is_object()) {
-        h += "<p><strong>" + Html(triage.value("title", std::string())) + "</strong> (" +
-             Html(triage.value("level", std::string())) + "). " +
-             Html(triage.value("action", std::string())) + "</p>";
+        h += "<p><strong>" + Html(TextField(triage, "title")) + "</strong> (" +
+             Html(TextField(triage, "level")) + "). " + Html(TextField(triage, "action")) + "</p>";
       }
-      const json causes = result.value("causes", json::array());
+      const json causes = MemberOf(result, "causes", nlohmann::json::value_t::array);
       if (causes.is_array() && !causes.empty()) {
         h += "<table><tr><th>Likely causes (ranked)</th><th>Probability</th></tr>";
         int shown = 0;
         for (const json& c : causes) {
           if (!c.is_object() || ++shown > 5) break;
-          const double p = c.value("probability", 0.0);
-          h += "<tr><td>" + Html(c.value("name", c.value("id", std::string()))) + "</td><td>" +
+          const double p = NumberField(c, "probability", 0.0);
+          h += "<tr><td>" + Html(TextField(c, "name", TextField(c, "id"))) + "</td><td>" +
                fmt::format("{:.0f} %", p * 100) + "</td></tr>";
         }
         h += "</table>";
