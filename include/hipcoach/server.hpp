@@ -31,7 +31,9 @@ struct Options {
   int threads = 128;
   int keep_alive_max_count = 100;
   int keep_alive_timeout_seconds = 5;
-  int read_timeout_seconds = 5;
+  // A request must arrive whole within this long of its first byte (slow clients get 408).
+  int request_timeout_seconds = 10;
+  int write_timeout_seconds = 5;
   int max_concurrent_hashes = 2;     // Argon2id costs 64 MiB per hash
   int db_pool_size = 16;             // PostgreSQL connections per pool, at most
   tracking::Clock* clock = nullptr;  // default: the system clock (HIPCOACH_NOW fixes it)

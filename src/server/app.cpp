@@ -159,8 +159,16 @@ std::string Sha256Hex(const std::string& text) {
 
 namespace {
 
+constexpr const char* kCsp =
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src "
+    "'self'; connect-src 'self'; media-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'";
+
+// An error replaces whatever the handler had set (a download's Content-Disposition, say), but
+// keeps the headers every response carries.
 void SendError(http::Response& res, const ApiError& e) {
-  res.headers.clear();
+  res.headers = SecurityHeaders();
+  res.SetHeader("Cache-Control", "no-store");
   SendJson(res, {{"error", {{"code", e.code}, {"message", e.message}}}}, e.status);
 }
 
@@ -209,12 +217,14 @@ bool IsLoopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]";
 }
 
-constexpr const char* kCsp =
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src "
-    "'self'; connect-src 'self'; media-src 'self'; object-src 'none'; frame-ancestors 'none'; "
-    "base-uri 'none'; form-action 'self'";
-
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> SecurityHeaders() {
+  return {{"X-Content-Type-Options", "nosniff"},
+          {"Referrer-Policy", "no-referrer"},
+          {"Content-Security-Policy", kCsp},
+          {"X-Frame-Options", "DENY"}};
+}
 
 // ---------------------------------------------------------------------------------------------
 // App
@@ -334,9 +344,7 @@ std::optional<Caller> App::Authenticate(const http::Request& req) {
 }
 
 void App::Handle(const http::Request& req, http::Response& res) {
-  res.SetHeader("X-Content-Type-Options", "nosniff");
-  res.SetHeader("Referrer-Policy", "no-referrer");
-  res.SetHeader("Content-Security-Policy", kCsp);
+  res.headers = SecurityHeaders();
   try {
     if (!HostAllowed(req)) {
       Throw(421, "wrong_host", "This server only answers on its own address.");
@@ -422,7 +430,11 @@ void App::Handle(const http::Request& req, http::Response& res) {
   } catch (const ApiError& e) {
     SendError(res, e);
   } catch (const json::exception&) {
-    SendError(res, {400, "invalid_json", "The request body has a value of the wrong type."});
+    // Request bodies are read through BodyObject and the typed accessors, which throw ApiError;
+    // a JSON error here comes from something stored, not from the request.
+    SendError(res, {500, "internal",
+                    "Something stored could not be read. Nothing was changed; please try again, "
+                    "and tell whoever runs this server if it goes on."});
   } catch (const std::exception&) {
     SendError(res, {500, "internal",
                     "Something went wrong on our side. Nothing you did caused it; please try "
@@ -555,9 +567,11 @@ Result<std::unique_ptr<Instance>> Start(const KnowledgeBase& kb, const Options& 
   http_options.threads = options.threads;
   http_options.keep_alive_max_count = options.keep_alive_max_count;
   http_options.keep_alive_timeout_seconds = options.keep_alive_timeout_seconds;
-  http_options.read_timeout_seconds = options.read_timeout_seconds;
-  http_options.write_timeout_seconds = options.read_timeout_seconds;
+  http_options.request_timeout_seconds = options.request_timeout_seconds;
+  http_options.write_timeout_seconds = options.write_timeout_seconds;
   http_options.max_body_bytes = 2u << 20;  // an export of years of data fits
+  // The server's own errors (400, 408, 413, ...) carry the same security headers as the app's.
+  http_options.default_headers = SecurityHeaders();
   App* handler = app.get();
   auto server = http::MakeServer(
       http_options,

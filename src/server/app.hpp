@@ -193,6 +193,8 @@ RowId ParseId(const std::string& text);
 std::string PlainAnswerError(const std::string& message);
 
 void SendJson(http::Response& res, const json& body, int status = 200);
+// The headers every response carries (Content-Security-Policy, nosniff, ...).
+std::vector<std::pair<std::string, std::string>> SecurityHeaders();
 std::string RandomHex(std::size_t bytes);
 std::string Sha256Hex(const std::string& text);
 

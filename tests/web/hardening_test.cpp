@@ -4,10 +4,17 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "web_support.hpp"
 
@@ -20,6 +27,80 @@ std::string Nested(std::size_t depth) { return std::string(depth, '[') + std::st
 const std::string& DeepArray() {
   static const std::string deep = Nested(100000);
   return deep;
+}
+
+// A bare TCP connection, for requests no HTTP client library would send.
+class Raw {
+ public:
+  explicit Raw(int port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  }
+  ~Raw() { close(fd_); }
+  Raw(const Raw&) = delete;
+  Raw& operator=(const Raw&) = delete;
+  bool connected() const { return connected_; }
+  void Send(const std::string& bytes) {
+    ASSERT_EQ(send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(bytes.size()));
+  }
+  // Everything until the server closes the connection. The 30 s bound only keeps a broken
+  // server from hanging the test; closed() tells whether the server did close.
+  std::string ReadToEnd() {
+    std::string out;
+    char chunk[4096];
+    for (;;) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 30000) <= 0) return out;
+      const ssize_t got = recv(fd_, chunk, sizeof chunk, 0);
+      if (got <= 0) {
+        closed_ = true;
+        return out;
+      }
+      out.append(chunk, static_cast<std::size_t>(got));
+    }
+  }
+  // Reads one response with a Content-Length body (no waiting for the close).
+  std::string ReadResponse() {
+    std::string out;
+    char chunk[4096];
+    for (;;) {
+      const std::size_t head = out.find("\r\n\r\n");
+      if (head != std::string::npos) {
+        const std::size_t at = out.find("Content-Length: ");
+        const std::size_t length =
+            at == std::string::npos || at > head ? 0 : std::stoul(out.substr(at + 16));
+        if (out.size() >= head + 4 + length) return out;
+      }
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 30000) <= 0) return out;
+      const ssize_t got = recv(fd_, chunk, sizeof chunk, 0);
+      if (got <= 0) return out;
+      out.append(chunk, static_cast<std::size_t>(got));
+    }
+  }
+  // Whether the server still holds the connection open (nothing to read, no end of stream).
+  bool StillOpen() {
+    char byte = 0;
+    const ssize_t got = recv(fd_, &byte, 1, MSG_DONTWAIT | MSG_PEEK);
+    return got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  }
+  bool closed() const { return closed_; }
+  int fd() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+  bool closed_ = false;
+};
+
+int StatusOf(const std::string& response) {
+  if (response.rfind("HTTP/1.1 ", 0) != 0 || response.size() < 12) return 0;
+  return std::stoi(response.substr(9, 3));
 }
 
 // The server answers after whatever came before.
@@ -106,6 +187,178 @@ TEST(Hardening, HugeNumbersAreABadRequest) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400) << r->body;
   EXPECT_NE(r->body.find("a number is too large"), std::string::npos) << r->body;
+}
+
+// Request smuggling basics: anything two parsers could read two ways is refused, the connection
+// is closed, and nothing after it on the connection runs.
+TEST(Hardening, AmbiguousRequestsAreRefusedAndTheConnectionClosed) {
+  Server server;
+  Client client(server.port());
+  client.LoadCsrf();
+  auto [status_code, status] = client.Call("GET", "/api/v1/status");
+  const std::string csrf = status["csrf"];
+  // A check-in that must never be stored: it rides inside each ambiguous request.
+  const std::string smuggled_body = R"({"pain_now": 7})";
+  const std::string smuggled =
+      "POST /api/v1/checkins HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Type: application/json\r\nX-CSRF-Token: " +
+      csrf + "\r\nContent-Length: " + std::to_string(smuggled_body.size()) + "\r\n\r\n" +
+      smuggled_body;
+  const std::string length = std::to_string(smuggled.size());
+  struct Case {
+    const char* what;
+    std::string head;
+    int status;
+  };
+  const Case cases[] = {
+      {"two different Content-Length", "Content-Length: " + length + "\r\nContent-Length: 0\r\n",
+       400},
+      {"the same Content-Length twice",
+       "Content-Length: " + length + "\r\nContent-Length: " + length + "\r\n", 400},
+      {"a sign in Content-Length", "Content-Length: +" + length + "\r\n", 400},
+      {"a space before the colon", "Content-Length : " + length + "\r\n", 400},
+      {"a tab before the colon", "Content-Length\t: " + length + "\r\n", 400},
+      {"Transfer-Encoding with Content-Length",
+       "Transfer-Encoding: chunked\r\nContent-Length: " + length + "\r\n", 400},
+      {"Transfer-Encoding alone", "Transfer-Encoding: chunked\r\n", 411},
+      {"a folded header", "X-A: 1\r\n Content-Length: " + length + "\r\n", 400},
+      {"two Host headers", "Host: 127.0.0.1\r\nContent-Length: " + length + "\r\n", 400},
+      {"a bare LF", "Content-Length: " + length + "\n", 400},
+  };
+  for (const Case& c : cases) {
+    Raw raw(server.port());
+    ASSERT_TRUE(raw.connected());
+    raw.Send(
+        "POST /api/v1/interview HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/json\r\n" +
+        c.head + "\r\n" + smuggled);
+    const std::string reply = raw.ReadToEnd();
+    EXPECT_EQ(StatusOf(reply), c.status) << c.what << ": " << reply;
+    EXPECT_TRUE(raw.closed()) << c.what;
+    EXPECT_EQ(reply.find("HTTP/1.1", 1), std::string::npos) << c.what << ": a second response";
+    EXPECT_NE(reply.find("X-Content-Type-Options: nosniff"), std::string::npos) << reply;
+  }
+  // Requests without a Host, or with a malformed request line, get 400 too.
+  for (const std::string& head :
+       {std::string("GET /api/v1/status HTTP/1.1\r\n\r\n"),
+        std::string("GET /api/v1/status HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+        std::string("GET  /api/v1/status HTTP/1.1\r\nHost: a\r\n\r\n"),
+        std::string("GET http://evil/ HTTP/1.1\r\nHost: a\r\n\r\n"),
+        std::string("GET /a%zz HTTP/1.1\r\nHost: a\r\n\r\n"),
+        std::string("GET /%00 HTTP/1.1\r\nHost: a\r\n\r\n"),
+        std::string("GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n")}) {
+    Raw raw(server.port());
+    raw.Send(head);
+    EXPECT_EQ(StatusOf(raw.ReadToEnd()), 400) << head;
+  }
+  auto [list_status, list] = client.Call("GET", "/api/v1/checkins");
+  EXPECT_EQ(list_status, 200);
+  EXPECT_TRUE(list["checkins"].empty()) << "a smuggled request ran: " << list.dump();
+}
+
+TEST(Hardening, PipelinedRequestsAreAnsweredInOrder) {
+  Server server;
+  Raw raw(server.port());
+  raw.Send(
+      "GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+      "GET /api/v1/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+      "GET /api/v1/education HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  const std::string all = raw.ReadToEnd();
+  EXPECT_TRUE(raw.closed());
+  const std::size_t second = all.find("HTTP/1.1 404");
+  const std::size_t third = all.find("HTTP/1.1 200", 1);
+  EXPECT_EQ(all.rfind("HTTP/1.1 200", 0), 0u) << all;
+  ASSERT_NE(second, std::string::npos) << all;
+  ASSERT_NE(third, std::string::npos) << all;
+  EXPECT_LT(second, third);
+}
+
+// Every response carries the security headers, the server's own errors and the app's.
+TEST(Hardening, ErrorResponsesKeepTheSecurityHeaders) {
+  Server server;
+  httplib::Client http("127.0.0.1", server.port());
+  auto expect_headers = [](const httplib::Result& r, const std::string& what) {
+    ASSERT_TRUE(r) << what;
+    EXPECT_GE(r->status, 400) << what;
+    EXPECT_EQ(r->get_header_value("X-Content-Type-Options"), "nosniff") << what;
+    EXPECT_EQ(r->get_header_value("Referrer-Policy"), "no-referrer") << what;
+    EXPECT_NE(r->get_header_value("Content-Security-Policy").find("default-src 'self'"),
+              std::string::npos)
+        << what;
+  };
+  expect_headers(http.Get("/api/v1/nothing"), "404 API");
+  expect_headers(http.Get("/nothing.html"), "404 static");
+  expect_headers(http.Delete("/api/v1/status"), "405");
+  expect_headers(http.Get("/api/v1/status", {{"Host", "evil.example"}}), "421");
+  expect_headers(http.Post("/api/v1/checkins", "{}", "application/json"), "403 csrf");
+  expect_headers(http.Post("/api/v1/interview", "{", "application/json"), "400");
+  expect_headers(http.Get("/api/v1/programme"), "404 no programme");
+  expect_headers(http.Post("/api/v1/interview", std::string(3 << 20, ' '), "application/json"),
+                 "413");
+  Raw raw(server.port());
+  raw.Send("GET / HTTP/1.1\r\n\r\n");
+  const std::string reply = raw.ReadToEnd();
+  EXPECT_EQ(StatusOf(reply), 400);
+  EXPECT_NE(reply.find("Content-Security-Policy: default-src"), std::string::npos) << reply;
+}
+
+// Clients that send a byte now and then, never finishing their request.
+class Tricklers {
+ public:
+  Tricklers(int port, int count) {
+    for (int i = 0; i < count; ++i) {
+      connections_.push_back(std::make_unique<Raw>(port));
+      connections_.back()->Send("GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+    }
+    thread_ = std::thread([this] {
+      while (!done_) {
+        for (auto& c : connections_) {
+          const char byte = 'a';
+          (void)send(fd_of(*c), &byte, 1, MSG_NOSIGNAL);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      }
+    });
+  }
+  ~Tricklers() {
+    done_ = true;
+    thread_.join();
+  }
+  std::vector<std::unique_ptr<Raw>>& connections() { return connections_; }
+
+ private:
+  static int fd_of(Raw& raw) { return raw.fd(); }
+  std::vector<std::unique_ptr<Raw>> connections_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+TEST(Hardening, SlowClientsHoldNoWorker) {
+  Options options = Server::Defaults();
+  options.threads = 2;
+  options.request_timeout_seconds = 60;
+  Server server(options);
+  Tricklers slow(server.port(), 8);
+  // With two workers and eight clients trickling bytes, a normal request is still answered...
+  Client client(server.port());
+  auto [status, body] = client.Call("GET", "/api/v1/status");
+  EXPECT_EQ(status, 200) << body.dump();
+  // ...while every slow client is still connected: none had to be dropped first.
+  for (auto& c : slow.connections()) EXPECT_TRUE(c->StillOpen());
+}
+
+TEST(Hardening, ARequestMustArriveWholeInTime) {
+  Options options = Server::Defaults();
+  options.request_timeout_seconds = 1;
+  Server server(options);
+  Tricklers slow(server.port(), 1);
+  // A byte every 300 ms keeps a per-read timeout happy for ever; the whole-request deadline
+  // ends it with 408.
+  Raw& raw = *slow.connections().front();
+  const std::string reply = raw.ReadToEnd();
+  EXPECT_EQ(StatusOf(reply), 408) << reply;
+  EXPECT_TRUE(raw.closed());
+  ExpectAlive(server.port());
 }
 
 }  // namespace
