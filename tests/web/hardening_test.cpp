@@ -302,6 +302,35 @@ TEST(Hardening, ErrorResponsesKeepTheSecurityHeaders) {
   EXPECT_NE(reply.find("Content-Security-Policy: default-src"), std::string::npos) << reply;
 }
 
+// An imported file may hold any JSON in an assessment's result; reading it back must not fail
+// (it answered 400 "the request body has a value of the wrong type" to a GET).
+TEST(Hardening, OddStoredValuesDoNotBreakReads) {
+  Server server;
+  Client client(server.port());
+  client.LoadCsrf();
+  auto answers = RunInterview(client, SelfCareAnswer).first;
+  ASSERT_EQ(client.Call("POST", "/api/v1/assessments", {{"answers", answers}}).first, 201);
+  auto [e_status, exported] = client.Call("GET", "/api/v1/export");
+  ASSERT_EQ(e_status, 200);
+  json& result = exported["assessments"][0]["result"];
+  result["triage"]["level"] = 5;
+  result["triage"]["title"] = json::array({1, 2});
+  result["triage"]["reasons"] = "none";
+  result["causes"] = json::array({{{"id", 3}, {"probability", "high"}, {"evidence", 7}}, 4});
+  result["programme"]["excluded"] = json::array({{{"exercise", false}}});
+  auto imported = client.Raw("POST", "/api/v1/import?replace=true", exported.dump());
+  ASSERT_TRUE(imported);
+  ASSERT_EQ(imported->status, 200) << imported->body;
+  for (const char* path : {"/api/v1/assessments", "/api/v1/report", "/api/v1/fhir/Bundle",
+                           "/api/v1/export", "/api/v1/progress", "/api/v1/programme"}) {
+    auto r = client.Raw("GET", path, "");
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 200) << path << ": " << r->body;
+  }
+  auto [l_status, list] = client.Call("GET", "/api/v1/assessments");
+  EXPECT_EQ(list["assessments"][0]["level"], "");
+}
+
 // Clients that send a byte now and then, never finishing their request.
 class Tricklers {
  public:
