@@ -213,6 +213,39 @@ std::string CookieValue(const std::string& header, const std::string& name) {
   return {};
 }
 
+// Accept-Encoding (RFC 9110 12.5.3) names gzip, or "*", without q=0.
+bool AcceptsGzip(const std::string& header) {
+  bool star = false;
+  bool gzip = false;
+  bool gzip_named = false;
+  std::size_t pos = 0;
+  while (pos <= header.size()) {
+    const std::size_t comma = std::min(header.find(',', pos), header.size());
+    std::string item = header.substr(pos, comma - pos);
+    pos = comma + 1;
+    std::string coding = item.substr(0, item.find(';'));
+    coding.erase(0, coding.find_first_not_of(" \t"));
+    coding.erase(coding.find_last_not_of(" \t") + 1);
+    std::transform(coding.begin(), coding.end(), coding.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    bool zero = false;
+    if (const std::size_t q = item.find(";"); q != std::string::npos) {
+      std::string params = item.substr(q + 1);
+      params.erase(std::remove(params.begin(), params.end(), ' '), params.end());
+      zero = params == "q=0" || params == "q=0." || params == "q=0.0" || params == "q=0.00" ||
+             params == "q=0.000";
+    }
+    if (coding == "gzip" || coding == "x-gzip") {
+      gzip_named = true;
+      gzip = !zero;
+    } else if (coding == "*") {
+      star = !zero;
+    }
+    if (comma == header.size()) break;
+  }
+  return gzip || (!gzip_named && star);
+}
+
 bool IsLoopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]";
 }
@@ -447,7 +480,25 @@ void App::ServeStatic(const http::Request& req, http::Response& res) {
   if (path == "/" || path.empty()) path = "/index.html";
   if (path.find("..") != std::string::npos) Throw(404, "not_found", "There is no such page.");
   if (!options_.assets_dir.empty()) {
-    std::ifstream in(options_.assets_dir + path, std::ios::binary);
+    // A regular file whose real path (symbolic links resolved) lies inside the folder: a link
+    // out of it, or a folder, is not served.
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path root = fs::canonical(options_.assets_dir, ec);
+    if (ec) Throw(404, "not_found", "There is no such page.");
+    const fs::path file = fs::canonical(root / fs::path(path).relative_path(), ec);
+    const auto inside = [&] {
+      auto r = root.begin();
+      auto f = file.begin();
+      for (; r != root.end(); ++r, ++f) {
+        if (f == file.end() || *f != *r) return false;
+      }
+      return true;
+    };
+    if (ec || !inside() || !fs::is_regular_file(file, ec)) {
+      Throw(404, "not_found", "There is no such page.");
+    }
+    std::ifstream in(file, std::ios::binary);
     if (!in) Throw(404, "not_found", "There is no such page.");
     std::ostringstream text;
     text << in.rdbuf();
@@ -459,17 +510,20 @@ void App::ServeStatic(const http::Request& req, http::Response& res) {
   }
   for (const WebAsset& asset : WebAssets()) {
     if (asset.path != path) continue;
-    res.SetHeader("ETag", std::string(asset.etag));
+    // gzip only for a client that says it accepts it; a plain curl gets the file as it is.
+    const bool gzip = AcceptsGzip(req.Header("accept-encoding"));
+    const std::string_view etag = gzip ? asset.gzip_etag : asset.etag;
+    res.SetHeader("ETag", std::string(etag));
     res.SetHeader("Cache-Control", "no-cache");
     res.SetHeader("Vary", "Accept-Encoding");
     res.content_type = ContentType(path);
-    if (req.Header("if-none-match") == asset.etag) {
+    if (req.Header("if-none-match") == etag) {
       res.status = 304;
       return;
     }
     res.status = 200;
-    res.SetHeader("Content-Encoding", "gzip");
-    res.body.assign(asset.gzip);
+    if (gzip) res.SetHeader("Content-Encoding", "gzip");
+    res.body.assign(gzip ? asset.gzip : asset.plain);
     return;
   }
   Throw(404, "not_found", "There is no such page.");

@@ -331,6 +331,81 @@ TEST(Hardening, OddStoredValuesDoNotBreakReads) {
   EXPECT_EQ(list["assessments"][0]["level"], "");
 }
 
+// Static files: gzip only for clients that accept it; a plain curl gets the file as it is.
+TEST(Hardening, StaticFilesAreGzippedOnlyForClientsThatAcceptIt) {
+  Server server;
+  auto get = [&](const std::string& extra) {
+    Raw raw(server.port());
+    raw.Send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra + "Connection: close\r\n\r\n");
+    return raw.ReadToEnd();
+  };
+  auto body_of = [](const std::string& response) {
+    return response.substr(response.find("\r\n\r\n") + 4);
+  };
+  auto etag_of = [](const std::string& response) {
+    const std::size_t at = response.find("ETag: ");
+    return at == std::string::npos ? std::string()
+                                   : response.substr(at + 6, response.find("\r\n", at) - at - 6);
+  };
+  const std::string plain = get("");
+  EXPECT_EQ(StatusOf(plain), 200);
+  EXPECT_EQ(plain.find("Content-Encoding"), std::string::npos) << plain.substr(0, 400);
+  EXPECT_EQ(body_of(plain).rfind("<!doctype html>", 0), 0u) << body_of(plain).substr(0, 40);
+  EXPECT_NE(plain.find("Vary: Accept-Encoding"), std::string::npos);
+  for (const char* refused : {"Accept-Encoding: gzip;q=0\r\n", "Accept-Encoding: br, deflate\r\n",
+                              "Accept-Encoding: identity\r\n"}) {
+    const std::string r = get(refused);
+    EXPECT_EQ(r.find("Content-Encoding"), std::string::npos) << refused;
+    EXPECT_EQ(body_of(r).rfind("<!doctype html>", 0), 0u) << refused;
+  }
+  for (const char* accepted : {"Accept-Encoding: gzip\r\n", "Accept-Encoding: br, GZIP;q=0.5\r\n",
+                               "Accept-Encoding: *\r\n", "Accept-Encoding: deflate, gzip\r\n"}) {
+    const std::string r = get(accepted);
+    EXPECT_NE(r.find("Content-Encoding: gzip"), std::string::npos) << accepted;
+    ASSERT_GE(body_of(r).size(), 2u);
+    EXPECT_EQ(static_cast<unsigned char>(body_of(r)[0]), 0x1f) << accepted;
+  }
+  // The two forms are two representations: two ETags, each revalidated on its own.
+  const std::string gz = get("Accept-Encoding: gzip\r\n");
+  ASSERT_FALSE(etag_of(plain).empty());
+  EXPECT_NE(etag_of(plain), etag_of(gz));
+  EXPECT_EQ(StatusOf(get("If-None-Match: " + etag_of(plain) + "\r\n")), 304);
+  EXPECT_EQ(StatusOf(get("Accept-Encoding: gzip\r\nIf-None-Match: " + etag_of(gz) + "\r\n")), 304);
+  EXPECT_EQ(StatusOf(get("If-None-Match: " + etag_of(gz) + "\r\n")), 200);
+}
+
+// --assets-dir serves files inside its folder only: not through a symbolic link out of it.
+TEST(Hardening, AssetsDirDoesNotFollowLinksOutOfIt) {
+  const std::filesystem::path base = std::filesystem::path(TempDb()).parent_path();
+  const std::filesystem::path assets = base / "assets";
+  std::filesystem::create_directories(assets / "js");
+  std::ofstream(assets / "index.html") << "<!doctype html><p>assets</p>";
+  std::ofstream(assets / "js" / "app.js") << "// app";
+  std::ofstream(base / "secret.txt") << "the contents of another file";
+  std::filesystem::create_directories(base / "elsewhere");
+  std::ofstream(base / "elsewhere" / "x.js") << "// outside";
+  std::filesystem::create_symlink(base / "secret.txt", assets / "secret.html");
+  std::filesystem::create_directory_symlink(base / "elsewhere", assets / "more");
+  std::filesystem::create_symlink(assets / "js" / "app.js", assets / "alias.js");
+  Options options = Server::Defaults();
+  options.assets_dir = assets.string();
+  Server server(options);
+  httplib::Client http("127.0.0.1", server.port());
+  auto index = http.Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->status, 200);
+  EXPECT_NE(index->body.find("assets"), std::string::npos);
+  EXPECT_EQ(http.Get("/js/app.js")->status, 200);
+  EXPECT_EQ(http.Get("/alias.js")->status, 200);  // a link that stays inside is fine
+  for (const char* outside : {"/secret.html", "/more/x.js", "/js/../secret.html", "/js"}) {
+    auto r = http.Get(outside);
+    ASSERT_TRUE(r) << outside;
+    EXPECT_EQ(r->status, 404) << outside;
+    EXPECT_EQ(r->body.find("another file"), std::string::npos) << outside;
+    EXPECT_EQ(r->body.find("outside"), std::string::npos) << outside;
+  }
+}
+
 // Clients that send a byte now and then, never finishing their request.
 class Tricklers {
  public:
