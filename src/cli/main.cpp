@@ -171,11 +171,16 @@ int Run(int argc, char** argv) {
 
   auto* serve = app.add_subcommand("serve", "The web app, in your browser (http://127.0.0.1:8080)");
   hipcoach::server::Options serve_options;
-  serve->add_option("--host", serve_options.host, "Address to listen on (default 127.0.0.1)");
+  serve->add_option("--host", serve_options.host,
+                    "Address to listen on (default 127.0.0.1; personal mode needs --lan-access "
+                    "for any other)");
   serve->add_option("--port", serve_options.port, "Port (default 8080; 0 picks a free one)")
       ->check(CLI::Range(0, 65535));
   serve->add_flag("--multi-user", serve_options.multi_user,
                   "Accounts for several people (default: one local person, no account)");
+  serve->add_flag("--lan-access", serve_options.lan_access,
+                  "Personal mode on a network address (--host 0.0.0.0): prints a link that lets "
+                  "one other device in, once; every other device is refused");
   serve->add_flag("--secure-cookies", serve_options.secure_cookies,
                   "Mark cookies Secure (when a TLS proxy such as nginx is in front)");
   serve

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,10 +53,15 @@ enum class Access {
 class App {
  public:
   // `store_is_concurrent`: the Store may be called from several threads at once.
+  // `loopback_only`: every address the server listens on is a loopback address.
   App(const KnowledgeBase& kb, const Options& options, Store& store, bool store_is_concurrent,
-      std::unique_ptr<Accounts> accounts, tracking::Clock& clock);
+      std::unique_ptr<Accounts> accounts, tracking::Clock& clock, bool loopback_only);
 
   void Handle(const http::Request& req, http::Response& res);
+  // The port the server listens on (the Host check needs it). Call before serving.
+  void SetPort(int port);
+  // Personal mode with --lan-access: the path of the one-time access link; "" otherwise.
+  std::string AccessPath() const;
 
  private:
   using Fn = std::function<void(App&, const http::Request&, const Caller&, const Params&,
@@ -72,6 +78,9 @@ class App {
   // Static files (the embedded web UI, or --assets-dir).
   void ServeStatic(const http::Request& req, http::Response& res);
   bool HostAllowed(const http::Request& req) const;
+  // --lan-access, a request from another device: true when it may go on; otherwise `res` is the
+  // answer (the access link's page or claim) or it throws 401.
+  bool LanAccess(const http::Request& req, http::Response& res);
   // The client's address: the peer's, or X-Real-IP from a trusted proxy (Options::trusted_proxies).
   std::string ClientAddress(const http::Request& req) const;
   std::optional<Caller> Authenticate(const http::Request& req);
@@ -156,6 +165,15 @@ class App {
   std::string local_csrf_;  // personal mode: one token for the process
   Profile local_profile_;
   std::vector<Route> routes_;
+  bool loopback_only_;
+  bool lan_access_;
+  std::set<std::string> allowed_hosts_;  // exact Host values, when loopback_only_ or lan_access_
+
+  // --lan-access: the link works once; the device that claimed it has a cookie (by hash).
+  const std::string access_token_;
+  std::mutex access_mu_;
+  bool access_used_ = false;
+  std::set<std::string> access_cookies_;
 
   std::mutex hash_mu_;
   std::condition_variable hash_cv_;

@@ -200,7 +200,8 @@ TEST(Hardening, AmbiguousRequestsAreRefusedAndTheConnectionClosed) {
   // A check-in that must never be stored: it rides inside each ambiguous request.
   const std::string smuggled_body = R"({"pain_now": 7})";
   const std::string smuggled =
-      "POST /api/v1/checkins HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "POST /api/v1/checkins HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server.port()) +
+      "\r\n"
       "Content-Type: application/json\r\nX-CSRF-Token: " +
       csrf + "\r\nContent-Length: " + std::to_string(smuggled_body.size()) + "\r\n\r\n" +
       smuggled_body;
@@ -222,16 +223,19 @@ TEST(Hardening, AmbiguousRequestsAreRefusedAndTheConnectionClosed) {
        "Transfer-Encoding: chunked\r\nContent-Length: " + length + "\r\n", 400},
       {"Transfer-Encoding alone", "Transfer-Encoding: chunked\r\n", 411},
       {"a folded header", "X-A: 1\r\n Content-Length: " + length + "\r\n", 400},
-      {"two Host headers", "Host: 127.0.0.1\r\nContent-Length: " + length + "\r\n", 400},
+      {"two Host headers",
+       "Host: 127.0.0.1:" + std::to_string(server.port()) + "\r\nContent-Length: " + length +
+           "\r\n",
+       400},
       {"a bare LF", "Content-Length: " + length + "\n", 400},
   };
   for (const Case& c : cases) {
     Raw raw(server.port());
     ASSERT_TRUE(raw.connected());
-    raw.Send(
-        "POST /api/v1/interview HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        "Content-Type: application/json\r\n" +
-        c.head + "\r\n" + smuggled);
+    raw.Send("POST /api/v1/interview HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server.port()) +
+             "\r\n"
+             "Content-Type: application/json\r\n" +
+             c.head + "\r\n" + smuggled);
     const std::string reply = raw.ReadToEnd();
     EXPECT_EQ(StatusOf(reply), c.status) << c.what << ": " << reply;
     EXPECT_TRUE(raw.closed()) << c.what;
@@ -259,10 +263,9 @@ TEST(Hardening, AmbiguousRequestsAreRefusedAndTheConnectionClosed) {
 TEST(Hardening, PipelinedRequestsAreAnsweredInOrder) {
   Server server;
   Raw raw(server.port());
-  raw.Send(
-      "GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-      "GET /api/v1/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-      "GET /api/v1/education HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  const std::string host = "Host: 127.0.0.1:" + std::to_string(server.port()) + "\r\n";
+  raw.Send("GET /api/v1/status HTTP/1.1\r\n" + host + "\r\nGET /api/v1/nothing HTTP/1.1\r\n" +
+           host + "\r\nGET /api/v1/education HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
   const std::string all = raw.ReadToEnd();
   EXPECT_TRUE(raw.closed());
   const std::size_t second = all.find("HTTP/1.1 404");
@@ -336,7 +339,8 @@ TEST(Hardening, StaticFilesAreGzippedOnlyForClientsThatAcceptIt) {
   Server server;
   auto get = [&](const std::string& extra) {
     Raw raw(server.port());
-    raw.Send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra + "Connection: close\r\n\r\n");
+    raw.Send("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server.port()) + "\r\n" + extra +
+             "Connection: close\r\n\r\n");
     return raw.ReadToEnd();
   };
   auto body_of = [](const std::string& response) {
@@ -406,13 +410,120 @@ TEST(Hardening, AssetsDirDoesNotFollowLinksOutOfIt) {
   }
 }
 
+// Personal mode serves health data without a sign-in: only on this computer, unless the person
+// asks for --lan-access.
+TEST(Hardening, PersonalModeListensOnThisComputerOnly) {
+  for (const char* host : {"0.0.0.0", "::", ""}) {
+    Options options = Server::Defaults();
+    options.host = host;
+    auto started = Start(Kb(), options);
+    ASSERT_FALSE(started) << "personal mode started on '" << host << "'";
+    EXPECT_EQ(started.error().code, ErrorCode::kInvalidInput);
+    EXPECT_NE(started.error().message.find("--lan-access"), std::string::npos)
+        << started.error().message;
+  }
+  Options both = Server::Defaults(true);
+  both.lan_access = true;
+  EXPECT_FALSE(Start(Kb(), both));
+  // Any loopback spelling is fine, and keeps the Host check.
+  Options spelled = Server::Defaults();
+  spelled.host = "127.1";
+  Server server(spelled);
+  httplib::Client http("127.0.0.1", server.port());
+  const std::string port = std::to_string(server.port());
+  auto evil = http.Get("/api/v1/status", {{"Host", "evil.example:" + port}});
+  ASSERT_TRUE(evil);
+  EXPECT_EQ(evil->status, 421);
+}
+
+TEST(Hardening, TheHostCheckWantsTheExactNameAndPort) {
+  Server server;
+  httplib::Client http("127.0.0.1", server.port());
+  const std::string port = std::to_string(server.port());
+  for (const std::string& host :
+       {"127.0.0.1:" + port, "localhost:" + port, "LocalHost:" + port, "[::1]:" + port}) {
+    auto r = http.Get("/api/v1/status", {{"Host", host}});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << host;
+  }
+  for (const std::string& host :
+       {"127.0.0.1:" + std::to_string(server.port() == 1 ? 2 : 1), std::string("127.0.0.1"),
+        "localhost.evil.example:" + port, "127.0.0.1.nip.io:" + port, "evil.example:" + port,
+        "127.0.0.1:" + port + "@evil.example", std::string("[::1]"), "127.0.0.2:" + port}) {
+    auto r = http.Get("/api/v1/status", {{"Host", host}});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 421) << host;
+  }
+}
+
+// --lan-access: another device needs the one-time link; the link works once.
+TEST(Hardening, LanAccessNeedsTheOneTimeLink) {
+  Options options = Server::Defaults();
+  options.host = "0.0.0.0";
+  options.port = 8080;  // not bound: the handler is used without the network
+  options.lan_access = true;
+  auto handler = OpenHandler(Kb(), options);
+  ASSERT_TRUE(handler) << handler.error().message;
+  RequestHandler& app = **handler;
+  const std::string link = app.AccessPath();
+  ASSERT_EQ(link.rfind("/access/", 0), 0u);
+  auto call = [&](const std::string& method, const std::string& path, const std::string& peer,
+                  const std::string& cookie = "") {
+    http::Request req;
+    req.method = method;
+    req.path = path;
+    req.remote_addr = peer;
+    req.headers = {{"host", peer + ":8080"}};
+    if (!cookie.empty()) req.headers.emplace_back("cookie", cookie);
+    http::Response res;
+    app.Handle(req, res);
+    return res;
+  };
+  const std::string phone = "192.168.1.20";
+  EXPECT_EQ(call("GET", "/api/v1/status", phone).status, 401);
+  EXPECT_EQ(call("GET", "/", phone).status, 401);
+  EXPECT_EQ(call("GET", "/api/v1/export", phone).status, 401);
+  EXPECT_EQ(call("GET", "/access/" + std::string(48, '0'), phone).status, 403);
+  // Opening the link shows a button (a link preview does not spend it); pressing it does.
+  const http::Response page = call("GET", link, phone);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<form method='post'>"), std::string::npos);
+  const http::Response claim = call("POST", link, phone);
+  EXPECT_EQ(claim.status, 303);
+  std::string cookie;
+  for (const auto& [name, value] : claim.headers) {
+    if (name == "Set-Cookie") cookie = value.substr(0, value.find(';'));
+  }
+  ASSERT_EQ(cookie.rfind("hc_access=", 0), 0u);
+  EXPECT_EQ(call("GET", "/api/v1/status", phone, cookie).status, 200);
+  EXPECT_EQ(call("GET", "/api/v1/export", phone, cookie).status, 200);
+  // Spent: another device gets nothing from it, and a made-up cookie is refused.
+  const std::string laptop = "192.168.1.21";
+  EXPECT_EQ(call("POST", link, laptop).status, 403);
+  EXPECT_EQ(call("GET", link, laptop).status, 403);
+  EXPECT_EQ(call("GET", "/api/v1/status", laptop, "hc_access=" + std::string(64, 'a')).status, 401);
+  // This computer itself needs no link, but the Host check holds.
+  http::Request local;
+  local.method = "GET";
+  local.path = "/api/v1/status";
+  local.remote_addr = "127.0.0.1";
+  local.headers = {{"host", "127.0.0.1:8080"}};
+  http::Response res;
+  app.Handle(local, res);
+  EXPECT_EQ(res.status, 200);
+  local.headers = {{"host", "evil.example:8080"}};
+  app.Handle(local, res);
+  EXPECT_EQ(res.status, 421);
+}
+
 // Clients that send a byte now and then, never finishing their request.
 class Tricklers {
  public:
   Tricklers(int port, int count) {
     for (int i = 0; i < count; ++i) {
       connections_.push_back(std::make_unique<Raw>(port));
-      connections_.back()->Send("GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+      connections_.back()->Send("GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1:" +
+                                std::to_string(port) + "\r\nX-Slow: ");
     }
     thread_ = std::thread([this] {
       while (!done_) {
