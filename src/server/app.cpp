@@ -162,6 +162,19 @@ std::string Sha256Hex(const std::string& text) {
   return hex;
 }
 
+std::string CookieValue(const std::string& header, const std::string& name) {
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    while (pos < header.size() && (header[pos] == ' ' || header[pos] == ';')) ++pos;
+    const std::size_t end = std::min(header.find(';', pos), header.size());
+    const std::string pair = header.substr(pos, end - pos);
+    const std::size_t eq = pair.find('=');
+    if (eq != std::string::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+    pos = end + 1;
+  }
+  return {};
+}
+
 namespace {
 
 constexpr const char* kCsp =
@@ -174,6 +187,7 @@ constexpr const char* kCsp =
 void SendError(http::Response& res, const ApiError& e) {
   res.headers = SecurityHeaders();
   res.SetHeader("Cache-Control", "no-store");
+  if (e.retry_after > 0) res.SetHeader("Retry-After", std::to_string(e.retry_after));
   SendJson(res, {{"error", {{"code", e.code}, {"message", e.message}}}}, e.status);
 }
 
@@ -203,19 +217,6 @@ std::string ContentType(const std::string& path) {
   if (ends(".png")) return "image/png";
   if (ends(".ico")) return "image/x-icon";
   return "application/octet-stream";
-}
-
-std::string CookieValue(const std::string& header, const std::string& name) {
-  std::size_t pos = 0;
-  while (pos < header.size()) {
-    while (pos < header.size() && (header[pos] == ' ' || header[pos] == ';')) ++pos;
-    const std::size_t end = std::min(header.find(';', pos), header.size());
-    const std::string pair = header.substr(pos, end - pos);
-    const std::size_t eq = pair.find('=');
-    if (eq != std::string::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
-    pos = end + 1;
-  }
-  return {};
 }
 
 bool IsLoopbackPeer(const std::string& address) {

@@ -30,6 +30,7 @@ struct ApiError {
   int status = 400;
   std::string code;
   std::string message;
+  TimeSeconds retry_after = 0;  // 429: sent as Retry-After
 };
 ApiError ErrorFrom(const Error& error);
 
@@ -149,11 +150,12 @@ class App {
   // Passwords (api_accounts.cpp): bounded concurrent Argon2id.
   std::string HashPassword(const std::string& password);
   bool VerifyPassword(const std::string& hash, const std::string& password);
-  void StartSessionCookie(const Account& account, http::Response& res, json& body);
-  // Login rate limiting: true when `key` may try again now.
-  bool RateAllowed(const std::string& key);
-  void RateFailure(const std::string& key);
-  void RateReset(const std::string& key);
+  void StartSessionCookie(const http::Request& req, const Account& account, http::Response& res,
+                          json& body);
+  // One throttled attempt (Accounts::TryAttempt): its id, or throws 429 saying `refused` and how
+  // long to wait.
+  std::string Attempt(const std::vector<ThrottleKey>& keys, const std::string& refused);
+  std::optional<RowId> KnownDevice(const http::Request& req);
 
   const KnowledgeBase& kb_;
   Options options_;
@@ -214,6 +216,8 @@ void SendJson(http::Response& res, const json& body, int status = 200);
 // The headers every response carries (Content-Security-Policy, nosniff, ...).
 std::vector<std::pair<std::string, std::string>> SecurityHeaders();
 std::string RandomHex(std::size_t bytes);
+// The value of the cookie `name` in a Cookie header (exactly that name), or "".
+std::string CookieValue(const std::string& header, const std::string& name);
 std::string Sha256Hex(const std::string& text);
 
 }  // namespace hipcoach::server

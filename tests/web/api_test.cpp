@@ -288,7 +288,7 @@ TEST(WebApiMultiUser, LoginRateLimitAndAccountDeletion) {
   ASSERT_EQ(alice.Call("POST", "/api/v1/assessments", {{"answers", answers}}).first, 201);
   ExpectError(alice.Call("POST", "/api/v1/account/register",
                          {{"username", "alice"}, {"password", "another long one"}}),
-              400, "invalid_input");
+              400, "username_taken");
   ExpectError(alice.Call("POST", "/api/v1/account/register",
                          {{"username", "carol"}, {"password", "short"}}),
               400, "weak_password");

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
@@ -126,16 +127,27 @@ class Client {
 
   httplib::Result Raw(const std::string& method, const std::string& path, const std::string& body,
                       httplib::Headers headers = {}) {
-    if (!cookie_.empty()) headers.emplace("Cookie", cookie_);
+    if (!cookies_.empty()) headers.emplace("Cookie", CookieHeader());
     if (!csrf_.empty() && method != "GET") headers.emplace("X-CSRF-Token", csrf_);
+    for (const auto& [name, value] : extra_) headers.emplace(name, value);
     httplib::Result r =
         method == "GET"    ? http_.Get(path.c_str(), headers)
         : method == "POST" ? http_.Post(path.c_str(), headers, body, "application/json")
         : method == "PUT"  ? http_.Put(path.c_str(), headers, body, "application/json")
                            : http_.Delete(path.c_str(), headers, body, "application/json");
     if (r) {
-      const std::string set = r->get_header_value("Set-Cookie");
-      if (!set.empty()) cookie_ = set.substr(0, set.find(';'));
+      // A cookie jar: every Set-Cookie, and Max-Age=0 removes one.
+      for (const auto& [name, value] : r->headers) {
+        if (name != "Set-Cookie") continue;
+        const std::string pair = value.substr(0, value.find(';'));
+        const std::size_t eq = pair.find('=');
+        if (eq == std::string::npos) continue;
+        if (value.find("Max-Age=0") != std::string::npos) {
+          cookies_.erase(pair.substr(0, eq));
+        } else {
+          cookies_[pair.substr(0, eq)] = pair.substr(eq + 1);
+        }
+      }
     }
     return r;
   }
@@ -154,18 +166,37 @@ class Client {
   }
 
   void LoadCsrf() { Call("GET", "/api/v1/status"); }
-  // Carries on the other client's signed-in session (its cookie and CSRF token), as a browser
+  // Carries on the other client's signed-in session (its cookies and CSRF token), as a browser
   // does when a proxy sends its next request to another server.
   void TakeSessionOf(const Client& other) {
-    cookie_ = other.cookie_;
+    cookies_ = other.cookies_;
     csrf_ = other.csrf_;
   }
+  // The value of one cookie ("" when there is none).
+  std::string CookieValue(const std::string& name) const {
+    auto it = cookies_.find(name);
+    return it == cookies_.end() ? std::string() : it->second;
+  }
+  void SetCookie(const std::string& name, const std::string& value) { cookies_[name] = value; }
+  // A header sent with every request (X-Real-IP behind a trusted proxy, say).
+  void AlwaysSend(const std::string& name, const std::string& value) {
+    extra_.emplace_back(name, value);
+  }
   void ForgetCsrf() { csrf_.clear(); }
-  void ForgetCookie() { cookie_.clear(); }
+  void ForgetCookie() { cookies_.clear(); }
 
  private:
+  std::string CookieHeader() const {
+    std::string header;
+    for (const auto& [name, value] : cookies_) {
+      header += (header.empty() ? "" : "; ") + name + "=" + value;
+    }
+    return header;
+  }
+
   httplib::Client http_;
-  std::string cookie_;
+  std::map<std::string, std::string> cookies_;
+  std::vector<std::pair<std::string, std::string>> extra_;
   std::string csrf_;
 };
 
