@@ -232,12 +232,19 @@ int Run(int argc, char** argv) {
     return hipcoach::cli::ExportFhir(*knowledge, *store, db_path, export_output, std::cout,
                                      std::cerr);
   }
-  if (export_cmd->parsed() || import_cmd->parsed()) {
+  if (export_cmd->parsed()) {
     auto store = hipcoach::cli::OpenTrackingStore(db_path, std::cerr);
     if (!store) return kExitFailure;
-    return export_cmd->parsed()
-               ? hipcoach::cli::Export(*store, export_output, export_csv, std::cout, std::cerr)
-               : hipcoach::cli::Import(*store, import_file, import_replace, std::cout, std::cerr);
+    return hipcoach::cli::Export(*store, export_output, export_csv, std::cout, std::cerr);
+  }
+  if (import_cmd->parsed()) {
+    // The knowledge base checks the file's programmes (programme_check.hpp).
+    auto knowledge = Knowledge(knowledge_dir);
+    if (!knowledge) return kExitFailure;
+    auto store = hipcoach::cli::OpenTrackingStore(db_path, std::cerr);
+    if (!store) return kExitFailure;
+    return hipcoach::cli::Import(*knowledge, *store, import_file, import_replace, std::cout,
+                                 std::cerr);
   }
   if (!assess->parsed() && !interview->parsed() && !questions->parsed() && !explain->parsed() &&
       !tracking_command && !serve->parsed()) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app.hpp"
+#include "hipcoach/programme_check.hpp"
 #include "hipcoach/tracking_report.hpp"
 
 namespace hipcoach::server {
@@ -514,6 +515,13 @@ void App::LinkAdjust(const http::Request& req, const Caller& caller, const Param
                           {"reps_min", it->reps_min},
                           {"reps_max", it->reps_max},
                           {"hold_seconds", it->hold_seconds}};
+    }
+    // The same check as every other writer of a programme (programme_check.hpp).
+    if (auto ok =
+            tracking::CheckNewVersion(kb_, store, person.person_id, plan,
+                                      state.version ? state.version->assessment_id : std::nullopt);
+        !ok) {
+      Throw(400, "invalid_field", "That change is not allowed: " + ok.error().message + ".");
     }
     const Exercise* e = kb_.FindExercise(exercise);
     const std::string name = e ? e->name : exercise;

@@ -9,6 +9,7 @@
 #include "hipcoach/assessment.hpp"
 #include "hipcoach/interview.hpp"
 #include "hipcoach/json_reader.hpp"
+#include "hipcoach/programme_check.hpp"
 #include "hipcoach/serialize.hpp"
 #include "hipcoach/tracking_export.hpp"
 #include "hipcoach/tracking_report.hpp"
@@ -592,6 +593,12 @@ void App::Import(const http::Request& req, const Caller& caller, const Params&,
   if (req.body.empty()) Throw(400, "invalid_json", "Send the export file as the request body.");
   auto data = tracking::ParseExport(req.body);
   if (!data) Throw(400, "invalid_import", data.error().message);
+  // The file's programmes pass the check every writer of a programme passes.
+  if (auto ok = tracking::CheckProgrammes(kb_, *data); !ok) {
+    Throw(400, "invalid_import",
+          "The file is not a valid hipcoach export: " + ok.error().message +
+              ". Nothing was imported.");
+  }
   WithStore(caller, [&](Store& store) {
     if (auto ok = store.Import(*data, replace); !ok) {
       if (ok.error().code == ErrorCode::kInvalidInput) {

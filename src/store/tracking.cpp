@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "hipcoach/json_reader.hpp"
+#include "hipcoach/programme_check.hpp"
 #include "hipcoach/serialize.hpp"
 #include "hipcoach/triage.hpp"
 
@@ -401,6 +402,12 @@ Result<RowId> Tracker::SaveAssessment(const Answers& answers, const Assessment& 
     if (!added) return tl::unexpected(added.error());
     id = *added;
     if (auto plan = PlanFromAssessment(kb_, assessment, answers, LocalDay(now))) {
+      if (auto ok = CheckPlan(kb_, *plan, LimitsOfAssessment(assessment)); !ok) {
+        return MakeError(ErrorCode::kDataError,
+                         "the programme built from this assessment breaks a rule of the "
+                         "knowledge base (" +
+                             ok.error().message + ")");
+      }
       auto version = store_.AddProgrammeVersion(
           {0, *person, now, id, PlanJson(*plan).dump(),
            "Your programme, built from your assessment on " + LocalDate(LocalDay(now)) + "."});
@@ -532,6 +539,13 @@ Result<std::vector<ItemDecision>> Tracker::UpdateProgramme() {
   if (reasons.empty()) return decisions;
   std::string reason;
   for (const std::string& r : reasons) reason += (reason.empty() ? "" : " ") + r;
+  if (auto ok = CheckNewVersion(kb_, store_, state->profile.person_id, next,
+                                state->version->assessment_id);
+      !ok) {
+    return MakeError(ErrorCode::kDataError,
+                     "progression would break a rule of the knowledge base (" + ok.error().message +
+                         "); the programme stays as it is");
+  }
   auto written = store_.Transaction([&]() -> Result<void> {
     auto version =
         store_.AddProgrammeVersion({0, state->profile.person_id, now, state->version->assessment_id,

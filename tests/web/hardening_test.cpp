@@ -334,6 +334,56 @@ TEST(Hardening, OddStoredValuesDoNotBreakReads) {
   EXPECT_EQ(list["assessments"][0]["level"], "");
 }
 
+// An import may not prescribe what the clinician route would refuse: 999 sets, exercises that do
+// not exist, or ones the person's own assessment left out.
+TEST(Hardening, AnImportCannotPrescribeWhatTheAssessmentForbids) {
+  Server server;
+  Client client(server.port());
+  client.LoadCsrf();
+  auto answers = RunInterview(client, SelfCareAnswer).first;
+  auto [saved_status, saved] = client.Call("POST", "/api/v1/assessments", {{"answers", answers}});
+  ASSERT_EQ(saved_status, 201);
+  const json excluded = saved["result"]["programme"]["excluded"];
+  ASSERT_FALSE(excluded.empty()) << "these answers should leave some exercise out";
+  auto [e_status, good] = client.Call("GET", "/api/v1/export");
+  ASSERT_EQ(e_status, 200);
+  auto refused = [&](const std::function<void(json&)>& change, const std::string& message) {
+    json file = good;
+    change(file["programme_versions"][0]["programme"]);
+    auto r = client.Raw("POST", "/api/v1/import?replace=true", file.dump());
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << message << ": " << r->body;
+    EXPECT_NE(r->body.find(message), std::string::npos) << r->body;
+  };
+  refused([](json& p) { p["items"][0]["sets"] = 999; }, "sets is 999; it must be from 1 to 4");
+  refused([](json& p) { p["items"][0]["reps_max"] = 500; }, "reps_max is 500");
+  refused([](json& p) { p["items"][0]["hold_seconds"] = 3600; }, "hold_seconds is 3600");
+  refused([](json& p) { p["items"][0]["exercise"] = "backflip"; },
+          "'backflip' is not an exercise hipcoach knows");
+  const std::string banned = excluded[0]["exercise"];
+  refused(
+      [&](json& p) {
+        p["items"][0]["exercise"] = banned;
+        p["excluded"] = json::array();
+      },
+      "drops '" + banned + "'");
+  refused(
+      [&](json& p) {
+        json item = p["items"][0];
+        item["exercise"] = banned;
+        p["items"].push_back(item);
+      },
+      "'" + banned + "' was left out for this person");
+  refused([](json& p) { p["self_care"].push_back("sauna"); }, "'sauna' is not a self-care");
+  // The data are as they were; the file as exported still imports.
+  auto again = client.Raw("POST", "/api/v1/import?replace=true", good.dump());
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200) << again->body;
+  auto [p_status, programme] = client.Call("GET", "/api/v1/programme");
+  EXPECT_EQ(p_status, 200);
+  for (const auto& item : programme["items"]) EXPECT_LE(item["sets"].get<int>(), 4);
+}
+
 // Static files: gzip only for clients that accept it; a plain curl gets the file as it is.
 TEST(Hardening, StaticFilesAreGzippedOnlyForClientsThatAcceptIt) {
   Server server;
