@@ -1,7 +1,7 @@
 // The daily check-in and quick log. Once a week (or when the programme is paused) it asks the
 // danger-sign questions again; a positive answer shows the emergency card and pauses the plan.
 import { get, post } from '../api.js';
-import { h, show, errorBox, id } from '../ui.js';
+import { h, pageShow, errorBox, id } from '../ui.js';
 import { bodyMap } from '../bodymap.js';
 import { triageCard } from './result.js';
 
@@ -54,6 +54,7 @@ function dangerQuestion(q) {
 }
 
 export async function render() {
+  const show = pageShow();
   let info;
   let regions = [];
   try {
@@ -123,7 +124,7 @@ export async function render() {
     }
     try {
       const saved = await post('/api/v1/checkins', body);
-      done(saved);
+      done(saved, show);
     } catch (e) {
       error.textContent = e.message;
     }
@@ -134,7 +135,7 @@ export async function render() {
     h('p', { class: 'muted' }, 'You can check in as often as you like; each entry is kept with its time.'));
 }
 
-function done(saved) {
+function done(saved, show) {
   const flags = saved.red_flags || [];
   const updates = saved.updates || { escalations: [], changes: [] };
   if (flags.length) {

@@ -1,7 +1,7 @@
 // The result: the triage card first (what to do now), then the likely causes with "why we think
 // so", what to watch for, medicine cautions and where to learn more.
 import { get } from '../api.js';
-import { h, show, percent } from '../ui.js';
+import { h, pageShow, percent } from '../ui.js';
 
 let sources = null;
 
@@ -46,6 +46,7 @@ export function triageCard(triage, { headingLevel = 'h1' } = {}) {
 }
 
 export async function render() {
+  const show = pageShow();
   await sourceMap();
   const result = await latestResult();
   if (!result) {
