@@ -41,6 +41,9 @@ struct Options {
   int max_concurrent_hashes = 2;     // Argon2id costs 64 MiB per hash
   int db_pool_size = 16;             // PostgreSQL connections per pool, at most
   tracking::Clock* clock = nullptr;  // default: the system clock (HIPCOACH_NOW fixes it)
+  // Argon2id at its smallest cost instead of the interactive limits: for the HTTP fuzzer only,
+  // which must try thousands of sign-ins a second. Never for a server people use.
+  bool fast_password_hashing_for_fuzzing = false;
 };
 
 // A server running on its own threads.

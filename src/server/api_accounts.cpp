@@ -208,8 +208,11 @@ std::string App::HashPassword(const std::string& password) {
   lock.unlock();
   char out[crypto_pwhash_STRBYTES];
   const int rc =
-      crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE);
+      options_.fast_password_hashing_for_fuzzing
+          ? crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_MIN,
+                              crypto_pwhash_MEMLIMIT_MIN)
+          : crypto_pwhash_str(out, password.data(), password.size(),
+                              crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE);
   lock.lock();
   --hashes_running_;
   hash_cv_.notify_one();
