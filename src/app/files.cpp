@@ -25,7 +25,7 @@ Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes) {
                      fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
   }
   std::string text;
-  std::vector<char> chunk(64 * 1024);
+  std::vector<char> chunk(std::size_t{64} * 1024);
   while (in) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     const auto got = static_cast<std::size_t>(in.gcount());

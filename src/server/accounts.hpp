@@ -62,7 +62,7 @@ struct ThrottleKey {
   // as long as the one before (30 s, 1 min, 2 min ... 15 min), so that others' failures slow a
   // person down but cannot shut them out for the whole window.
   bool backoff = true;
-  TimeSeconds window_seconds = 15 * 60;
+  TimeSeconds window_seconds = TimeSeconds{15} * 60;
 };
 
 struct ThrottleDecision {

@@ -269,6 +269,7 @@ class PostgresAccounts final : public Accounts {
     // One transaction holding a lock per key (taken in a fixed order, so two attempts never
     // wait for each other in a circle): count, decide, record.
     std::vector<std::string> ordered;
+    ordered.reserve(keys.size());
     for (const ThrottleKey& k : keys) ordered.push_back(k.key);
     std::sort(ordered.begin(), ordered.end());
     ThrottleDecision decision;
