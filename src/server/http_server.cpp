@@ -381,6 +381,8 @@ class PosixServer final : public Server {
     }
     ReleaseBuffered(parsed.consumed);
     c.in.erase(0, parsed.consumed);
+    // A large body's buffer is not kept for the rest of a keep-alive connection.
+    if (c.in.capacity() > 64 * 1024 && c.in.size() < 16 * 1024) c.in.shrink_to_fit();
     c.receiving = false;
     c.continue_sent = false;
     ++c.served;
