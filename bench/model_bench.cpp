@@ -15,7 +15,7 @@ namespace {
 
 using namespace hipcoach::model;
 
-const std::string kDir = std::string(HIPCOACH_SHARED_DIR) + "/data/opensim-gait2392/";
+const std::string kDir = std::string(HIPCOACH_OPENSIM_DATA_DIR) + "/";
 
 struct Reference {
   Model model;
@@ -59,7 +59,7 @@ const Reference& LoadReference() {
 void BM_ReferenceRun151Frames(benchmark::State& state) {
   const Reference& r = LoadReference();
   if (!r.ok) {
-    state.SkipWithError("shared reference data not found");
+    state.SkipWithError("the OpenSim reference data are missing from data/opensim-gait2392");
     return;
   }
   for (auto _ : state) {
@@ -75,7 +75,7 @@ BENCHMARK(BM_ReferenceRun151Frames)->Unit(benchmark::kMillisecond);
 void BM_SolveOnly151Frames(benchmark::State& state) {
   const Reference& r = LoadReference();
   if (!r.ok) {
-    state.SkipWithError("shared reference data not found");
+    state.SkipWithError("the OpenSim reference data are missing from data/opensim-gait2392");
     return;
   }
   auto trial = BuildTrial(r.model, r.kinematics, r.grf, r.loads, r.options);

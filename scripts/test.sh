@@ -23,16 +23,19 @@ count() {  # adds a ctest log's counts to the totals
   passed=$((passed + total - bad))
   failed=$((failed + bad))
 }
-run_ctest() {  # log name, ctest arguments...
+run_ctest() {  # log name, build directory, ctest arguments...
   local log="$LOGS/$1.log"
-  shift
+  local build=$2
+  shift 2
   local status=0
   ctest "$@" >"$log" 2>&1 || status=$?
   grep -E '^[0-9]+% tests passed|tests? failed out of|\*\*\*Failed|\(Failed\)|Not Run|Exception' "$log" || true
   count "$log"
   if [ "$status" -ne 0 ]; then
-    echo "---- failing output ($log) ----"
-    grep -B2 -A30 -E 'Failure|FAIL|Expected|\*\*\*Failed' "$log" | head -200
+    # The output of the tests that failed, and of no other (ctest keeps each test's output whole
+    # in LastTest.log, even with -j).
+    echo "---- output of the failing tests (all of it: $build/Testing/Temporary/LastTest.log) ----"
+    scripts/failure-excerpt.sh "$build/Testing/Temporary/LastTest.log" 150
     echo "total: $passed passed, $failed failed"
     exit 1
   fi
@@ -41,7 +44,7 @@ run_ctest() {  # log name, ctest arguments...
 step "Release build (g++) and every suite"
 cmake --preset dev >/dev/null
 cmake --build --preset dev -j "$JOBS"
-run_ctest dev --preset dev -j "$JOBS"
+run_ctest dev build/dev --preset dev -j "$JOBS"
 
 step "Knowledge base check (the built-in knowledge)"
 ./build/dev/src/cli/hipcoach kb check
@@ -52,7 +55,7 @@ scripts/tidy.sh
 step "clang 14 build of the whole tree, core suites under AddressSanitizer and UBSan"
 cmake --preset asan >/dev/null
 cmake --build --preset asan -j "$JOBS"
-run_ctest asan --preset asan -j "$JOBS"
+run_ctest asan build/asan --preset asan -j "$JOBS"
 
 step "Branch coverage of the triage and red-flag code (must be 100 %)"
 scripts/coverage.sh

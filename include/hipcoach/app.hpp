@@ -2,6 +2,7 @@
 // embedded one, or a directory given with --knowledge).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -10,8 +11,17 @@
 
 namespace hipcoach::app {
 
-// Reads a whole file; the error names the file and the reason.
-Result<std::string> ReadFile(const std::string& path);
+// Reads a whole file of at most `max_bytes`; the error names the file and the reason. It stops
+// reading past the limit, so a device or pipe that never ends (/dev/zero) is refused, not
+// swallowed (kInvalidInput "...: larger than N MiB...").
+Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes);
+
+// Limits for the files the front ends read.
+inline constexpr std::size_t kMaxAnswersFileBytes = std::size_t{1} << 20;
+inline constexpr std::size_t kMaxFhirFileBytes = std::size_t{4} << 20;
+inline constexpr std::size_t kMaxImportFileBytes = std::size_t{64} << 20;
+inline constexpr std::size_t kMaxKnowledgeFileBytes = std::size_t{16} << 20;
+inline constexpr std::size_t kMaxKeyFileBytes = 4096;
 
 // Every *.toml file of a directory, sorted by name.
 Result<std::vector<KnowledgeFile>> ReadKnowledgeDir(const std::string& dir);

@@ -1,6 +1,8 @@
-// A small HTTP server interface, so that the web app does not depend on one library. The only
-// implementation today wraps cpp-httplib (src/server/http_httplib.cpp); it is thin enough to swap
-// for Boost.Beast. Handlers run on a fixed pool of worker threads, so they must be thread-safe.
+// A small HTTP server interface, so that the web app does not depend on one library. The
+// implementation (src/server/http_server.cpp) is hipcoach's own: one thread reads every
+// connection without blocking until a request is complete, so a slow client holds no worker; a
+// fixed pool of worker threads runs the handlers, so they must be thread-safe. The parser
+// (src/server/http_parser.hpp) is strict against request smuggling.
 #pragma once
 
 #include <functional>
@@ -46,10 +48,21 @@ struct ServerOptions {
   int port = 8080;  // 0: any free port (see Server::port())
   int threads = 64;
   int keep_alive_max_count = 100;  // requests per connection before it is closed
+  // An open connection with no request started is closed after this long.
   int keep_alive_timeout_seconds = 5;
-  int read_timeout_seconds = 5;
+  // A request (its head and body) must arrive whole within this long of its first byte, however
+  // slowly the bytes trickle in; otherwise 408 and the connection is closed.
+  int request_timeout_seconds = 10;
+  // A response must make progress within this long (and be written within 12 times it).
   int write_timeout_seconds = 5;
   std::size_t max_body_bytes = 1 << 20;
+  // Open connections at most; beyond that new ones wait in the kernel's backlog.
+  int max_connections = 1024;
+  // Bytes of requests still being received, over all connections; beyond that 503.
+  std::size_t max_buffered_bytes = std::size_t{256} << 20;
+  // Headers on every response, including the server's own errors (400, 408, 413, ...), unless
+  // the handler set a header of the same name.
+  std::vector<std::pair<std::string, std::string>> default_headers;
 };
 
 class Server {

@@ -212,12 +212,19 @@ class Store {
 
 struct SqliteOptions {
   int busy_timeout_ms = 5000;
+  // Opening checks every page (PRAGMA quick_check) of a file up to this size; of a larger one,
+  // only the tables that say whose data is whose (docs/performance.md has the cost).
+  std::uintmax_t full_check_max_bytes = std::uintmax_t{256} << 20;
   // Migrate to this schema version (tests build older databases); 0 means the latest.
   int schema_version = 0;
 };
 
 // The latest SQLite schema version.
 inline constexpr int kSqliteSchemaVersion = 3;
+
+// What hipcoach writes into the SQLite header (PRAGMA application_id): "hipc" in ASCII. A file
+// with another id, or without one that holds tables other than hipcoach's, is another program's.
+inline constexpr int kSqliteApplicationId = 0x68697063;
 
 // Opens (creating if needed, with its directory) the SQLite database at `path` and migrates it to
 // the latest schema. Errors are written for the person: a file that is not a database, a database

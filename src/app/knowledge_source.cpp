@@ -28,7 +28,7 @@ Result<std::vector<KnowledgeFile>> ReadKnowledgeDir(const std::string& dir) {
   std::sort(paths.begin(), paths.end());
   std::vector<KnowledgeFile> files;
   for (const std::string& path : paths) {
-    auto text = ReadFile(path);
+    auto text = ReadFile(path, kMaxKnowledgeFileBytes);
     if (!text) return tl::unexpected(text.error());
     files.push_back(KnowledgeFile{fs::path(path).filename().string(), std::move(*text)});
   }

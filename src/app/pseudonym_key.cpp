@@ -42,7 +42,7 @@ Result<std::string> RandomHexKey() {
 }
 
 Result<std::string> ReadKey(const std::string& path) {
-  auto text = ReadFile(path);
+  auto text = ReadFile(path, kMaxKeyFileBytes);
   if (!text) return text;
   std::string key = *text;
   while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) {

@@ -18,7 +18,7 @@ namespace hipcoach::cli {
 
 int AssessFromFile(const KnowledgeBase& kb, const std::string& path, bool json, std::ostream& out,
                    std::ostream& err, const AssessmentSink& on_result) {
-  auto text = app::ReadFile(path);
+  auto text = app::ReadFile(path, app::kMaxAnswersFileBytes);
   if (!text) {
     err << "hipcoach: " << text.error().message << "\n";
     return kExitBadInput;

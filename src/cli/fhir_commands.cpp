@@ -30,7 +30,7 @@ int ExportFhir(const KnowledgeBase& kb, Store& store, const std::string& db_path
 
 int AssessFromFhir(const KnowledgeBase& kb, const std::string& path, bool json, std::ostream& out,
                    std::ostream& err, const AssessmentSink& on_result) {
-  auto text = app::ReadFile(path);
+  auto text = app::ReadFile(path, app::kMaxFhirFileBytes);
   if (!text) {
     err << "hipcoach: " << text.error().message << "\n";
     return kExitBadInput;

@@ -171,11 +171,16 @@ int Run(int argc, char** argv) {
 
   auto* serve = app.add_subcommand("serve", "The web app, in your browser (http://127.0.0.1:8080)");
   hipcoach::server::Options serve_options;
-  serve->add_option("--host", serve_options.host, "Address to listen on (default 127.0.0.1)");
+  serve->add_option("--host", serve_options.host,
+                    "Address to listen on (default 127.0.0.1; personal mode needs --lan-access "
+                    "for any other)");
   serve->add_option("--port", serve_options.port, "Port (default 8080; 0 picks a free one)")
       ->check(CLI::Range(0, 65535));
   serve->add_flag("--multi-user", serve_options.multi_user,
                   "Accounts for several people (default: one local person, no account)");
+  serve->add_flag("--lan-access", serve_options.lan_access,
+                  "Personal mode on a network address (--host 0.0.0.0): prints a link that lets "
+                  "one other device in, once; every other device is refused");
   serve->add_flag("--secure-cookies", serve_options.secure_cookies,
                   "Mark cookies Secure (when a TLS proxy such as nginx is in front)");
   serve
@@ -227,12 +232,19 @@ int Run(int argc, char** argv) {
     return hipcoach::cli::ExportFhir(*knowledge, *store, db_path, export_output, std::cout,
                                      std::cerr);
   }
-  if (export_cmd->parsed() || import_cmd->parsed()) {
+  if (export_cmd->parsed()) {
     auto store = hipcoach::cli::OpenTrackingStore(db_path, std::cerr);
     if (!store) return kExitFailure;
-    return export_cmd->parsed()
-               ? hipcoach::cli::Export(*store, export_output, export_csv, std::cout, std::cerr)
-               : hipcoach::cli::Import(*store, import_file, import_replace, std::cout, std::cerr);
+    return hipcoach::cli::Export(*store, export_output, export_csv, std::cout, std::cerr);
+  }
+  if (import_cmd->parsed()) {
+    // The knowledge base checks the file's programmes (programme_check.hpp).
+    auto knowledge = Knowledge(knowledge_dir);
+    if (!knowledge) return kExitFailure;
+    auto store = hipcoach::cli::OpenTrackingStore(db_path, std::cerr);
+    if (!store) return kExitFailure;
+    return hipcoach::cli::Import(*knowledge, *store, import_file, import_replace, std::cout,
+                                 std::cerr);
   }
   if (!assess->parsed() && !interview->parsed() && !questions->parsed() && !explain->parsed() &&
       !tracking_command && !serve->parsed()) {

@@ -53,8 +53,8 @@ int Progress(const KnowledgeBase& kb, Store& store, tracking::Clock& clock, std:
              std::ostream& err);
 int Export(Store& store, const std::string& output, const std::string& csv_dir, std::ostream& out,
            std::ostream& err);
-int Import(Store& store, const std::string& file, bool replace, std::ostream& out,
-           std::ostream& err);
+int Import(const KnowledgeBase& kb, Store& store, const std::string& file, bool replace,
+           std::ostream& out, std::ostream& err);
 int Calendar(const KnowledgeBase& kb, Store& store, tracking::Clock& clock,
              const tracking::CalendarOptions& options, const std::string& output, std::ostream& out,
              std::ostream& err);

@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "hipcoach/app.hpp"
+#include "hipcoach/programme_check.hpp"
 #include "hipcoach/tracking_export.hpp"
 #include "tracking_commands.hpp"
 
@@ -184,9 +185,9 @@ int Export(Store& store, const std::string& output, const std::string& csv_dir, 
   return Emit(output, tracking::ExportJson(*data).dump(2) + "\n", "your data", out, err);
 }
 
-int Import(Store& store, const std::string& file, bool replace, std::ostream& out,
-           std::ostream& err) {
-  auto text = app::ReadFile(file);
+int Import(const KnowledgeBase& kb, Store& store, const std::string& file, bool replace,
+           std::ostream& out, std::ostream& err) {
+  auto text = app::ReadFile(file, app::kMaxImportFileBytes);
   if (!text) {
     err << "hipcoach: " << text.error().message << ". Nothing was imported.\n";
     return kExitBadInput;
@@ -194,6 +195,13 @@ int Import(Store& store, const std::string& file, bool replace, std::ostream& ou
   auto data = tracking::ParseExport(*text);
   if (!data) {
     err << "hipcoach: " << file << ": " << data.error().message << "\n";
+    return kExitBadInput;
+  }
+  // The file's programmes pass the check every writer of a programme passes.
+  if (auto ok = tracking::CheckProgrammes(kb, *data); !ok) {
+    err << "hipcoach: " << file
+        << ": the file is not a valid hipcoach export: " << ok.error().message
+        << ". Nothing was imported.\n";
     return kExitBadInput;
   }
   if (auto ok = store.Import(*data, replace); !ok) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "hipcoach/json_reader.hpp"
 #include "tracking_commands.hpp"
 #include "tracking_prompt.hpp"
 
@@ -91,8 +92,9 @@ int Session(const KnowledgeBase& kb, Store& store, Clock& clock, const SessionOp
     if (s.status != "completed" && tracking::LocalDay(s.started_at) == today) session = s;
   }
   if (session.id != 0 && !options.restart) {
-    const auto saved = nlohmann::json::parse(session.state_json, nullptr, false);
-    next = saved.is_object() ? saved.value("next", 0u) : 0u;
+    const auto saved =
+        ReadUntrustedJson(session.state_json, json_limits::Stored()).value_or(nlohmann::json());
+    next = static_cast<std::size_t>(IntField(saved, "next", 0, 0, 1000));
     if (next >= items.size()) next = 0;
     out << fmt::format("Carrying on with today's session from exercise {} of {}.\n", next + 1,
                        items.size());

@@ -5,41 +5,18 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "hipcoach/json_reader.hpp"
+
 namespace hipcoach {
 namespace {
 
 using nlohmann::json;
 
-// Line and column (1-based) of a byte offset, for syntax errors.
-std::pair<int, int> LineColumn(std::string_view text, std::size_t offset) {
-  int line = 1;
-  int column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
-}
-
+// Untrusted text through the one limited reader (json_reader.hpp); messages name the place.
 Result<json> ParseJson(std::string_view text, std::string_view file_name) {
-  try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& error) {
-    // nlohmann reports the byte just past the problem; point at the offending character.
-    const std::size_t at = error.byte > 0 ? error.byte - 1 : 0;
-    auto [line, column] = LineColumn(text, at);
-    std::string what = error.what();
-    // Keep only the part after the library's "[json.exception.parse_error.101] parse error at
-    // line 1, column 2: " prefix; we give our own position.
-    const auto colon = what.find(": ", what.find("column"));
-    if (colon != std::string::npos) what = what.substr(colon + 2);
-    return MakeError(ErrorCode::kInvalidInput,
-                     fmt::format("{}:{}:{}: malformed JSON: {}", file_name, line, column, what));
-  }
+  auto parsed = ReadUntrustedJson(text, json_limits::Answers());
+  if (!parsed) return MakeError(ErrorCode::kInvalidInput, parsed.error().Format(file_name));
+  return std::move(*parsed);
 }
 
 double Round(double value, double scale) { return std::round(value * scale) / scale; }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "hipcoach/json_reader.hpp"
 #include "hipcoach/tracking.hpp"
 #include "hipcoach/tracking_report.hpp"
 #include "internal.hpp"
@@ -32,8 +33,8 @@ json SurveyCategory() {
 }
 
 json Parsed(const std::string& text) {
-  json parsed = json::parse(text, nullptr, false);
-  return parsed.is_discarded() ? json::object() : parsed;
+  auto parsed = ReadUntrustedOrderedJson(text, json_limits::Stored());
+  return parsed ? std::move(*parsed) : json::object();
 }
 
 std::string Percent(double probability) {
@@ -119,29 +120,29 @@ class Builder {
   // The triage level as an Observation derived from the answers.
   json TriageJson(const StoredAssessment& a, const std::string& response) const {
     const json result = Parsed(a.result_json);
-    const json triage = result.value("triage", json::object());
-    const std::string level = triage.value("level", "");
-    const std::string title = triage.value("title", level);
+    const json triage = MemberOf(result, "triage", nlohmann::json::value_t::object);
+    const std::string level = TextField(triage, "level");
+    const std::string title = TextField(triage, "title", level);
     json notes = json::array();
-    std::string advice = triage.value("action", "");
-    if (const std::string window = triage.value("window", ""); !window.empty()) {
+    std::string advice = TextField(triage, "action");
+    if (const std::string window = TextField(triage, "window"); !window.empty()) {
       advice += (advice.empty() ? "" : " ") + std::string("(") + window + ")";
     }
     if (!advice.empty()) notes.push_back(Text("What to do: " + advice));
-    for (const json& reason : triage.value("reasons", json::array())) {
-      const std::string why = reason.is_object() ? reason.value("text", "") : "";
-      if (!why.empty() && why != triage.value("action", "")) notes.push_back(Text("Why: " + why));
+    for (const json& reason : MemberOf(triage, "reasons", nlohmann::json::value_t::array)) {
+      const std::string why = TextField(reason, "text");
+      if (!why.empty() && why != TextField(triage, "action")) notes.push_back(Text("Why: " + why));
     }
-    for (const json& flag : triage.value("red_flags", json::array())) {
+    for (const json& flag : MemberOf(triage, "red_flags", nlohmann::json::value_t::array)) {
       if (!flag.is_object()) continue;
-      notes.push_back(
-          Text(fmt::format("Danger sign: {} ({}{}); suspected: {}",
-                           flag.value("name", flag.value("id", "")), flag.value("level", ""),
-                           flag.value("uncertain", false) ? ", from a \"not sure\" answer" : "",
-                           flag.value("suspected", ""))));
+      notes.push_back(Text(
+          fmt::format("Danger sign: {} ({}{}); suspected: {}",
+                      TextField(flag, "name", TextField(flag, "id")), TextField(flag, "level"),
+                      BoolField(flag, "uncertain", false) ? ", from a \"not sure\" answer" : "",
+                      TextField(flag, "suspected"))));
     }
-    for (const json& doubt : triage.value("doubts", json::array())) {
-      const std::string text = doubt.is_object() ? doubt.value("text", "") : "";
+    for (const json& doubt : MemberOf(triage, "doubts", nlohmann::json::value_t::array)) {
+      const std::string text = TextField(doubt, "text");
       if (!text.empty()) notes.push_back(Text("Where the person was not sure: " + text));
     }
     notes.push_back(
@@ -356,11 +357,12 @@ class Builder {
     json excluded_reasons = json::object();
     for (const StoredAssessment& a : data_.assessments) {
       if (!version->assessment_id || a.id != *version->assessment_id) continue;
-      const json programme = Parsed(a.result_json).value("programme", json::object());
+      const json programme =
+          MemberOf(Parsed(a.result_json), "programme", nlohmann::json::value_t::object);
       if (!programme.is_object()) continue;
-      for (const json& item : programme.value("excluded", json::array())) {
+      for (const json& item : MemberOf(programme, "excluded", nlohmann::json::value_t::array)) {
         if (item.is_object()) {
-          excluded_reasons[item.value("exercise", "")] = item.value("reason", "");
+          excluded_reasons[TextField(item, "exercise")] = TextField(item, "reason");
         }
       }
     }
@@ -411,7 +413,7 @@ class Builder {
     for (const std::string& id : plan->excluded) {
       const Exercise* exercise = kb_.FindExercise(id);
       const std::string name = exercise != nullptr ? exercise->name : id;
-      const std::string reason = excluded_reasons.value(id, "");
+      const std::string reason = TextField(excluded_reasons, id);
       activities.push_back(
           {{"detail",
             {{"code", Concept(kExerciseSystem, id, name)},

@@ -6,6 +6,7 @@
 #include <map>
 #include <vector>
 
+#include "hipcoach/json_reader.hpp"
 #include "internal.hpp"
 
 namespace hipcoach::fhir {
@@ -78,7 +79,7 @@ bool HasNotSureExtension(const json& element) {
   auto it = element.find("extension");
   if (it == element.end() || !it->is_array()) return false;
   for (const json& extension : *it) {
-    if (extension.is_object() && extension.value("url", "") == kDataAbsentReasonExtension) {
+    if (extension.is_object() && TextField(extension, "url") == kDataAbsentReasonExtension) {
       return true;
     }
   }
@@ -198,22 +199,18 @@ AnswerValue ReadAnswer(const Question& q, const json& answer, const std::string&
 }
 
 Answers Read(const KnowledgeBase& kb, std::string_view text) {
-  json doc;
-  try {
-    doc = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& error) {
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i + 1 < error.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
+  auto parsed = ReadUntrustedOrderedJson(text, json_limits::FhirFile());
+  if (!parsed) {
+    const JsonError& error = parsed.error();
+    // A syntax error reads "malformed JSON at line 1, column 18"; a limit names itself.
+    const bool syntax = error.what.rfind("malformed JSON", 0) == 0;
     Fail("QuestionnaireResponse",
-         fmt::format("malformed JSON at line {}, column {}", line, column));
+         error.line == 0 ? error.what
+                         : fmt::format("{} at line {}, column {}",
+                                       syntax ? std::string("malformed JSON") : error.what,
+                                       error.line, error.column));
   }
+  const json doc = std::move(*parsed);
   const std::string root = "QuestionnaireResponse";
   if (!doc.is_object()) Fail(root, "expected a JSON object (a FHIR resource)");
   if (!doc.contains("resourceType")) {

@@ -53,6 +53,32 @@ struct ClinicianChange {
   std::string details_json;
 };
 
+// One key an attempt counts against, and its rule.
+struct ThrottleKey {
+  std::string key;
+  int free_attempts = 5;  // within the window, before the rule applies
+  // false: then refused until the window lets go of the oldest failures (a hard limit, for what
+  // only the requester's own address can trigger). true: then each further attempt waits twice
+  // as long as the one before (30 s, 1 min, 2 min ... 15 min), so that others' failures slow a
+  // person down but cannot shut them out for the whole window.
+  bool backoff = true;
+  TimeSeconds window_seconds = TimeSeconds{15} * 60;
+};
+
+struct ThrottleDecision {
+  bool allowed = false;
+  TimeSeconds retry_after = 0;  // when refused: seconds until the next attempt may be made
+  std::string attempt;          // when allowed: its id, for ForgetAttempt
+};
+
+// When the next attempt under `key` may be made, given its `failures` within the window, the
+// oldest and the latest of them: 0 for now, otherwise seconds from `now`.
+TimeSeconds ThrottleWait(const ThrottleKey& key, int failures, TimeSeconds oldest,
+                         TimeSeconds latest, TimeSeconds now);
+
+// A new attempt id (random).
+std::string NewAttemptId();
+
 class Accounts {
  public:
   virtual ~Accounts() = default;
@@ -85,13 +111,22 @@ class Accounts {
   virtual Result<RowId> AddChange(const ClinicianChange& change) = 0;
   virtual Result<std::vector<ClinicianChange>> Changes(RowId person_account) = 0;
 
-  // Throttling of sign-in, registration and share-code attempts. The failures live in the
-  // database, so every server process sharing it sees the same count. `key` names what is
-  // throttled (already hashed by the caller when it holds an address or a name).
-  virtual Result<void> AddFailure(const std::string& key, TimeSeconds at) = 0;
-  // Failures for `key` at or after `since`; older ones of every key are removed on the way.
-  virtual Result<int> CountFailures(const std::string& key, TimeSeconds since) = 0;
-  virtual Result<void> ClearFailures(const std::string& key) = 0;
+  // Throttling of sign-in, registration, share-code and password-check attempts. An attempt is
+  // checked against every key it falls under and, when all of them allow it, recorded against
+  // each at once, in one transaction under a lock per key: parallel requests cannot all pass a
+  // check that none of them has recorded yet. Failures live in the database, so every server
+  // process sharing it sees the same counts. Keys are hashed by the caller when they hold an
+  // address or a name.
+  virtual Result<ThrottleDecision> TryAttempt(const std::vector<ThrottleKey>& keys,
+                                              TimeSeconds now) = 0;
+  // An attempt that succeeded (the right password): it no longer counts against its keys.
+  virtual Result<void> ForgetAttempt(const std::string& attempt) = 0;
+
+  // Devices a person has signed in on (by the hash of the hc_device cookie): their sign-ins are
+  // throttled on their own, so strangers' failures cannot lock the owner out.
+  virtual Result<void> AddDevice(const std::string& token_hash, RowId account_id,
+                                 TimeSeconds now) = 0;
+  virtual Result<std::optional<RowId>> DeviceAccount(const std::string& token_hash) = 0;
 
   // A secret every server on this database shares, such as the key behind the FHIR pseudonym
   // (docs/fhir.md): the stored one, or `candidate` stored first if there is none yet (when two

@@ -7,6 +7,8 @@
 // is known. They hold no health data; the person's data stays in the Store's tables.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "accounts.hpp"
 #include "store/pg_db.hpp"
 
@@ -54,10 +56,31 @@ CREATE INDEX IF NOT EXISTS web_failure_at ON web_failure(at);
 CREATE TABLE IF NOT EXISTS web_secret(
   name TEXT PRIMARY KEY,
   value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS web_meta(version INT NOT NULL);
+)sql";
+
+// Version 2 (as in accounts_sqlite.cpp): a clinician's changes outlive the clinician's account;
+// attempts have ids; known devices.
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE web_clinician_change ALTER COLUMN link_id DROP NOT NULL;
+ALTER TABLE web_clinician_change DROP CONSTRAINT IF EXISTS web_clinician_change_link_id_fkey;
+ALTER TABLE web_clinician_change ADD CONSTRAINT web_clinician_change_link_id_fkey
+  FOREIGN KEY (link_id) REFERENCES web_clinician_link(id) ON DELETE SET NULL;
+ALTER TABLE web_failure ADD COLUMN IF NOT EXISTS attempt TEXT NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS web_failure_attempt ON web_failure(attempt);
+CREATE TABLE IF NOT EXISTS web_device(
+  token_hash TEXT PRIMARY KEY,
+  account_id BIGINT NOT NULL REFERENCES web_account(id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS web_device_account ON web_device(account_id);
+DELETE FROM web_meta;
+INSERT INTO web_meta(version) VALUES (2);
 )sql";
 
 // The advisory lock key for creating these tables ("hcweb" in ASCII).
 constexpr std::int64_t kSchemaLock = 0x6863776562;
+// The first half of the two-key advisory lock of a throttling key ("hcth").
+constexpr int kThrottleLock = 0x68637468;
 
 // Person ids of accounts start here, well clear of the local profile (person 1); as in SQLite.
 constexpr RowId kFirstAccountPerson = 1000000;
@@ -80,7 +103,11 @@ class PostgresAccounts final : public Accounts {
           !locked) {
         return tl::unexpected(locked.error());
       }
-      return c.ExecScript(kSchema);
+      if (auto made = c.ExecScript(kSchema); !made) return made;
+      auto version = c.Exec("SELECT coalesce(max(version), 1) FROM web_meta");
+      if (!version) return tl::unexpected(version.error());
+      if (version->Int(0, 0) < 2) return c.ExecScript(kSchemaV2);
+      return {};
     });
   }
 
@@ -224,8 +251,8 @@ class PostgresAccounts final : public Accounts {
 
   Result<std::vector<ClinicianChange>> Changes(RowId person_account) override {
     auto rows = Exec(
-        "SELECT id, link_id, person_account, clinician_name, at, why, details_json FROM "
-        "web_clinician_change WHERE person_account = $1 ORDER BY at, id",
+        "SELECT id, coalesce(link_id, 0), person_account, clinician_name, at, why, details_json "
+        "FROM web_clinician_change WHERE person_account = $1 ORDER BY at, id",
         {pg::Num(person_account)});
     if (!rows) return tl::unexpected(rows.error());
     std::vector<ClinicianChange> out;
@@ -237,23 +264,70 @@ class PostgresAccounts final : public Accounts {
     return out;
   }
 
-  Result<void> AddFailure(const std::string& key, TimeSeconds at) override {
+  Result<ThrottleDecision> TryAttempt(const std::vector<ThrottleKey>& keys,
+                                      TimeSeconds now) override {
+    // One transaction holding a lock per key (taken in a fixed order, so two attempts never
+    // wait for each other in a circle): count, decide, record.
+    std::vector<std::string> ordered;
+    ordered.reserve(keys.size());
+    for (const ThrottleKey& k : keys) ordered.push_back(k.key);
+    std::sort(ordered.begin(), ordered.end());
+    ThrottleDecision decision;
+    auto done = pg::RunTransaction(*pool_, [&](pg::Connection& c) -> Result<void> {
+      decision = ThrottleDecision{};
+      for (const std::string& key : ordered) {
+        auto locked = c.Exec("SELECT pg_advisory_xact_lock($1, hashtext($2))",
+                             {pg::Num(kThrottleLock), pg::Text(key)});
+        if (!locked) return tl::unexpected(locked.error());
+      }
+      TimeSeconds longest = 0;
+      for (const ThrottleKey& k : keys) longest = std::max(longest, k.window_seconds);
+      if (auto purged = c.Exec("DELETE FROM web_failure WHERE at <= $1", {pg::Num(now - longest)});
+          !purged) {
+        return tl::unexpected(purged.error());
+      }
+      for (const ThrottleKey& k : keys) {
+        auto rows = c.Exec(
+            "SELECT count(*), coalesce(min(at), 0), coalesce(max(at), 0) FROM web_failure WHERE "
+            "key = $1 AND at > $2",
+            {pg::Text(k.key), pg::Num(now - k.window_seconds)});
+        if (!rows) return tl::unexpected(rows.error());
+        decision.retry_after =
+            std::max(decision.retry_after,
+                     ThrottleWait(k, rows->Int(0, 0), rows->Int64(0, 1), rows->Int64(0, 2), now));
+      }
+      if (decision.retry_after > 0) return {};
+      decision.allowed = true;
+      decision.attempt = NewAttemptId();
+      for (const ThrottleKey& k : keys) {
+        auto added = c.Exec("INSERT INTO web_failure(key, at, attempt) VALUES ($1, $2, $3)",
+                            {pg::Text(k.key), pg::Num(now), pg::Text(decision.attempt)});
+        if (!added) return tl::unexpected(added.error());
+      }
+      return {};
+    });
+    if (!done) return tl::unexpected(done.error());
+    return decision;
+  }
+
+  Result<void> ForgetAttempt(const std::string& attempt) override {
+    return Done(Exec("DELETE FROM web_failure WHERE attempt = $1", {pg::Text(attempt)}));
+  }
+
+  Result<void> AddDevice(const std::string& token_hash, RowId account_id,
+                         TimeSeconds now) override {
     return Done(
-        Exec("INSERT INTO web_failure(key, at) VALUES ($1, $2)", {pg::Text(key), pg::Num(at)}));
+        Exec("INSERT INTO web_device(token_hash, account_id, created_at) VALUES ($1, $2, $3) ON "
+             "CONFLICT (token_hash) DO UPDATE SET account_id = excluded.account_id",
+             {pg::Text(token_hash), pg::Num(account_id), pg::Num(now)}));
   }
 
-  Result<int> CountFailures(const std::string& key, TimeSeconds since) override {
-    if (auto purged = Exec("DELETE FROM web_failure WHERE at < $1", {pg::Num(since)}); !purged) {
-      return tl::unexpected(purged.error());
-    }
-    auto rows = Exec("SELECT count(*) FROM web_failure WHERE key = $1 AND at >= $2",
-                     {pg::Text(key), pg::Num(since)});
+  Result<std::optional<RowId>> DeviceAccount(const std::string& token_hash) override {
+    auto rows =
+        Exec("SELECT account_id FROM web_device WHERE token_hash = $1", {pg::Text(token_hash)});
     if (!rows) return tl::unexpected(rows.error());
-    return rows->Int(0, 0);
-  }
-
-  Result<void> ClearFailures(const std::string& key) override {
-    return Done(Exec("DELETE FROM web_failure WHERE key = $1", {pg::Text(key)}));
+    if (rows->empty()) return std::optional<RowId>();
+    return std::optional<RowId>(rows->Int64(0, 0));
   }
 
   Result<std::string> SharedSecret(const std::string& name, const std::string& candidate) override {

@@ -2,6 +2,7 @@
 // web_clinician_change, in the same file as the Store's tables, on a connection of their own.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <mutex>
 #include <string_view>
@@ -50,6 +51,34 @@ CREATE INDEX IF NOT EXISTS web_failure_at ON web_failure(at);
 CREATE TABLE IF NOT EXISTS web_secret(
   name TEXT PRIMARY KEY,
   value TEXT NOT NULL);
+)sql";
+
+// Version 2: a clinician's changes outlive the clinician's account (the link goes, the record of
+// who changed what stays with the person); attempts have ids; known devices.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE web_clinician_change_v2(
+  id INTEGER PRIMARY KEY,
+  link_id INTEGER REFERENCES web_clinician_link(id) ON DELETE SET NULL,
+  person_account INTEGER NOT NULL REFERENCES web_account(id) ON DELETE CASCADE,
+  clinician_name TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  why TEXT NOT NULL,
+  details_json TEXT NOT NULL DEFAULT '{}');
+INSERT INTO web_clinician_change_v2(id, link_id, person_account, clinician_name, at, why,
+    details_json)
+  SELECT id, link_id, person_account, clinician_name, at, why, details_json
+  FROM web_clinician_change;
+DROP TABLE web_clinician_change;
+ALTER TABLE web_clinician_change_v2 RENAME TO web_clinician_change;
+ALTER TABLE web_failure ADD COLUMN attempt TEXT NOT NULL DEFAULT '';
+CREATE INDEX web_failure_attempt ON web_failure(attempt);
+CREATE TABLE web_device(
+  token_hash TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES web_account(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL);
+CREATE INDEX web_device_account ON web_device(account_id);
+CREATE TABLE web_meta(version INTEGER NOT NULL);
+INSERT INTO web_meta(version) VALUES (2);
 )sql";
 
 // Person ids of accounts start here, well clear of the local profile (person 1).
@@ -126,10 +155,29 @@ class SqliteAccounts final : public Accounts {
   SqliteAccounts(const SqliteAccounts&) = delete;
   SqliteAccounts& operator=(const SqliteAccounts&) = delete;
 
+  // Creates the tables, or brings older ones up to date, in one transaction (two servers
+  // starting together on one file wait for each other).
   Result<void> Init() {
     std::lock_guard lock(mu_);
+    if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return tl::unexpected(DbError(db_, "begin"));
+    }
     if (sqlite3_exec(db_, std::string(kSchema).c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-      return tl::unexpected(DbError(db_, "creating the account tables"));
+      return Rollback<void>("creating the account tables");
+    }
+    bool v2 = false;
+    {
+      // Finalised before the schema changes: an open statement would lock the tables.
+      Stmt meta(db_, "SELECT count(*) FROM sqlite_master WHERE name = 'web_meta'");
+      if (!meta.ok() || meta.Step() != 1) return Rollback<void>("reading the account schema");
+      v2 = meta.Int(0) == 1;
+    }
+    if (!v2 &&
+        sqlite3_exec(db_, std::string(kSchemaV2).c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Rollback<void>("updating the account tables");
+    }
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Rollback<void>("commit");
     }
     return {};
   }
@@ -145,16 +193,22 @@ class SqliteAccounts final : public Accounts {
     if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
       return tl::unexpected(DbError(db_, "begin"));
     }
-    Stmt next(db_, "SELECT coalesce(max(id), 0) + 1 FROM web_account");
+    // The next id never used (AUTOINCREMENT keeps the highest ever given in sqlite_sequence),
+    // not max(id) + 1: a deleted account's person id, and so its FHIR pseudonym, must never
+    // pass to someone else.
+    Stmt next(db_,
+              "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'web_account'), "
+              "0), coalesce((SELECT max(id) FROM web_account), 0)) + 1");
     if (!next.ok() || next.Step() != 1) return Rollback<Account>("next id");
-    const RowId person = kFirstAccountPerson + next.Int(0);
+    const RowId id = next.Int(0);
+    const RowId person = kFirstAccountPerson + id;
     Stmt insert(db_,
-                "INSERT INTO web_account(username, password_hash, role, person_id, created_at) "
-                "VALUES (?1, ?2, ?3, ?4, ?5)");
+                "INSERT INTO web_account(id, username, password_hash, role, person_id, created_at) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!insert.ok()) return Rollback<Account>("insert");
-    insert.Bind(1, username).Bind(2, password_hash).Bind(3, role).Bind(4, person).Bind(5, now);
+    insert.Bind(1, id).Bind(2, username).Bind(3, password_hash).Bind(4, role).Bind(5, person);
+    insert.Bind(6, now);
     if (insert.Step() != 0) return Rollback<Account>("insert");
-    const RowId id = sqlite3_last_insert_rowid(db_);
     if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
       return Rollback<Account>("commit");
     }
@@ -298,8 +352,8 @@ class SqliteAccounts final : public Accounts {
   Result<std::vector<ClinicianChange>> Changes(RowId person_account) override {
     std::lock_guard lock(mu_);
     Stmt s(db_,
-           "SELECT id, link_id, person_account, clinician_name, at, why, details_json FROM "
-           "web_clinician_change WHERE person_account = ?1 ORDER BY at, id");
+           "SELECT id, coalesce(link_id, 0), person_account, clinician_name, at, why, details_json "
+           "FROM web_clinician_change WHERE person_account = ?1 ORDER BY at, id");
     if (!s.ok()) return tl::unexpected(DbError(db_, "changes"));
     s.Bind(1, person_account);
     std::vector<ClinicianChange> out;
@@ -312,35 +366,75 @@ class SqliteAccounts final : public Accounts {
     return out;
   }
 
-  Result<void> AddFailure(const std::string& key, TimeSeconds at) override {
+  Result<ThrottleDecision> TryAttempt(const std::vector<ThrottleKey>& keys,
+                                      TimeSeconds now) override {
     std::lock_guard lock(mu_);
-    Stmt s(db_, "INSERT INTO web_failure(key, at) VALUES (?1, ?2)");
-    if (!s.ok()) return tl::unexpected(DbError(db_, "add failure"));
-    s.Bind(1, key).Bind(2, at);
-    if (s.Step() != 0) return tl::unexpected(DbError(db_, "add failure"));
+    if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return tl::unexpected(DbError(db_, "begin"));
+    }
+    TimeSeconds longest = 0;
+    for (const ThrottleKey& k : keys) longest = std::max(longest, k.window_seconds);
+    Stmt purge(db_, "DELETE FROM web_failure WHERE at <= ?1");
+    purge.Bind(1, now - longest);
+    if (!purge.ok() || purge.Step() != 0) return Rollback<ThrottleDecision>("purge failures");
+    ThrottleDecision decision;
+    for (const ThrottleKey& k : keys) {
+      Stmt count(db_,
+                 "SELECT count(*), coalesce(min(at), 0), coalesce(max(at), 0) FROM web_failure "
+                 "WHERE key = ?1 AND at > ?2");
+      count.Bind(1, k.key).Bind(2, now - k.window_seconds);
+      if (!count.ok() || count.Step() != 1) return Rollback<ThrottleDecision>("count failures");
+      decision.retry_after = std::max(
+          decision.retry_after,
+          ThrottleWait(k, static_cast<int>(count.Int(0)), count.Int(1), count.Int(2), now));
+    }
+    if (decision.retry_after > 0) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return decision;
+    }
+    decision.allowed = true;
+    decision.attempt = NewAttemptId();
+    for (const ThrottleKey& k : keys) {
+      Stmt add(db_, "INSERT INTO web_failure(key, at, attempt) VALUES (?1, ?2, ?3)");
+      add.Bind(1, k.key).Bind(2, now).Bind(3, decision.attempt);
+      if (!add.ok() || add.Step() != 0) return Rollback<ThrottleDecision>("record attempt");
+    }
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Rollback<ThrottleDecision>("commit");
+    }
+    return decision;
+  }
+
+  Result<void> ForgetAttempt(const std::string& attempt) override {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, "DELETE FROM web_failure WHERE attempt = ?1");
+    if (!s.ok()) return tl::unexpected(DbError(db_, "forget attempt"));
+    s.Bind(1, attempt);
+    if (s.Step() != 0) return tl::unexpected(DbError(db_, "forget attempt"));
     return {};
   }
 
-  Result<int> CountFailures(const std::string& key, TimeSeconds since) override {
+  Result<void> AddDevice(const std::string& token_hash, RowId account_id,
+                         TimeSeconds now) override {
     std::lock_guard lock(mu_);
-    Stmt purge(db_, "DELETE FROM web_failure WHERE at < ?1");
-    if (!purge.ok()) return tl::unexpected(DbError(db_, "purge failures"));
-    purge.Bind(1, since);
-    if (purge.Step() != 0) return tl::unexpected(DbError(db_, "purge failures"));
-    Stmt s(db_, "SELECT count(*) FROM web_failure WHERE key = ?1 AND at >= ?2");
-    if (!s.ok()) return tl::unexpected(DbError(db_, "count failures"));
-    s.Bind(1, key).Bind(2, since);
-    if (s.Step() != 1) return tl::unexpected(DbError(db_, "count failures"));
-    return static_cast<int>(s.Int(0));
+    Stmt s(db_,
+           "INSERT OR REPLACE INTO web_device(token_hash, account_id, created_at) VALUES (?1, ?2, "
+           "?3)");
+    if (!s.ok()) return tl::unexpected(DbError(db_, "add device"));
+    s.Bind(1, token_hash).Bind(2, account_id).Bind(3, now);
+    if (s.Step() != 0) return tl::unexpected(DbError(db_, "add device"));
+    return {};
   }
 
-  Result<void> ClearFailures(const std::string& key) override {
+  Result<std::optional<RowId>> DeviceAccount(const std::string& token_hash) override {
     std::lock_guard lock(mu_);
-    Stmt s(db_, "DELETE FROM web_failure WHERE key = ?1");
-    if (!s.ok()) return tl::unexpected(DbError(db_, "clear failures"));
-    s.Bind(1, key);
-    if (s.Step() != 0) return tl::unexpected(DbError(db_, "clear failures"));
-    return {};
+    Stmt s(db_, "SELECT account_id FROM web_device WHERE token_hash = ?1");
+    if (!s.ok()) return tl::unexpected(DbError(db_, "find device"));
+    s.Bind(1, token_hash);
+    const int row = s.Step();
+    if (row < 0) return tl::unexpected(DbError(db_, "find device"));
+    if (row == 0) return std::optional<RowId>();
+    return std::optional<RowId>(s.Int(0));
   }
 
   Result<std::string> SharedSecret(const std::string& name, const std::string& candidate) override {

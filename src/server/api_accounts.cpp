@@ -3,9 +3,13 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
+#include <vector>
 
 #include "app.hpp"
+#include "hipcoach/programme_check.hpp"
 #include "hipcoach/tracking_report.hpp"
 
 namespace hipcoach::server {
@@ -14,9 +18,20 @@ namespace {
 using tracking::Tracker;
 
 constexpr TimeSeconds kSessionSeconds = 14 * 24 * 3600;
+constexpr TimeSeconds kDeviceSeconds = 180 * 24 * 3600;
 constexpr TimeSeconds kShareCodeSeconds = 7 * 24 * 3600;
-constexpr TimeSeconds kRateWindowSeconds = 15 * 60;
-constexpr int kRateMaxFailures = 5;
+constexpr TimeSeconds kLongestBackoff = 15 * 60;
+
+// Throttling keys (docs/security.md). Hashed: the database holds no addresses or typed names.
+ThrottleKey Key(const std::string& what, int free_attempts, bool backoff = true,
+                TimeSeconds window = 15 * 60) {
+  return ThrottleKey{Sha256Hex(what), free_attempts, backoff, window};
+}
+
+std::string Wait(TimeSeconds seconds) {
+  if (seconds <= 60) return "a minute";
+  return fmt::format("{} minutes", (seconds + 59) / 60);
+}
 
 void NeedMultiUser(const Options& options) {
   if (!options.multi_user) {
@@ -40,11 +55,94 @@ void CheckUsername(const std::string& name) {
   }
 }
 
-void CheckPassword(const std::string& password) {
-  if (password.size() < 10) {
+// The code points of UTF-8 text; nullopt when it is not valid UTF-8 (overlong forms, surrogates
+// and values past U+10FFFF included).
+std::optional<std::vector<char32_t>> CodePoints(const std::string& text) {
+  std::vector<char32_t> out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    int length = 0;
+    char32_t value = 0;
+    if (lead < 0x80) {
+      length = 1;
+      value = lead;
+    } else if (lead >= 0xc2 && lead <= 0xdf) {
+      length = 2;
+      value = lead & 0x1fu;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+      length = 3;
+      value = lead & 0x0fu;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      length = 4;
+      value = lead & 0x07u;
+    } else {
+      return std::nullopt;
+    }
+    if (i + static_cast<std::size_t>(length) > text.size()) return std::nullopt;
+    for (int k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]);
+      if ((next & 0xc0u) != 0x80u) return std::nullopt;
+      value = (value << 6) | (next & 0x3fu);
+    }
+    const char32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (value < least[length] || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+      return std::nullopt;
+    }
+    out.push_back(value);
+    i += static_cast<std::size_t>(length);
+  }
+  return out;
+}
+
+std::string LowerAscii(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// A password is checked in characters, not bytes, and against what guessing tries first.
+void CheckPassword(const std::string& password, const std::string& username) {
+  const auto points = CodePoints(password);
+  if (!points) Throw(400, "weak_password", "A password must be text (UTF-8).");
+  if (points->size() < 10) {
     Throw(400, "weak_password", "Please choose a password of at least 10 characters.");
   }
-  if (password.size() > 256) Throw(400, "invalid_field", "That password is too long.");
+  if (points->size() > 128) {
+    Throw(400, "invalid_field", "That password is too long (at most 128 characters).");
+  }
+  const bool blank = std::all_of(points->begin(), points->end(), [](char32_t c) {
+    return c == U' ' || c == U'\t' || c == U'\u00a0' || c == U'\u3000';
+  });
+  if (blank) Throw(400, "weak_password", "A password cannot be only spaces.");
+  std::vector<char32_t> distinct = *points;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  if (distinct.size() < 4) {
+    Throw(400, "weak_password",
+          "That password repeats the same few characters; please choose one with more variety.");
+  }
+  const std::string lower = LowerAscii(password);
+  bool up = true;
+  bool down = true;
+  for (std::size_t i = 1; i < points->size(); ++i) {
+    up = up && (*points)[i] == (*points)[i - 1] + 1;
+    down = down && (*points)[i] + 1 == (*points)[i - 1];
+  }
+  bool row = false;
+  for (std::string keys :
+       {"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "azertyuiop", "qwertzuiop"}) {
+    row = row || keys.find(lower) != std::string::npos;
+    std::reverse(keys.begin(), keys.end());
+    row = row || keys.find(lower) != std::string::npos;
+  }
+  if (up || down || row) {
+    Throw(400, "weak_password",
+          "That password is a run of keys or letters that is guessed first; please choose "
+          "another.");
+  }
+  if (lower.find(LowerAscii(username)) != std::string::npos) {
+    Throw(400, "weak_password", "A password must not contain your username.");
+  }
 }
 
 std::string CookieHeader(const std::string& value, TimeSeconds max_age, bool secure) {
@@ -82,6 +180,22 @@ std::string NormaliseCode(const std::string& text) {
 
 }  // namespace
 
+TimeSeconds ThrottleWait(const ThrottleKey& key, int failures, TimeSeconds oldest,
+                         TimeSeconds latest, TimeSeconds now) {
+  if (failures < key.free_attempts) return 0;
+  if (!key.backoff) return std::max<TimeSeconds>(1, oldest + key.window_seconds - now);
+  // 30 s after the first attempt past the free ones, then twice as long each time, at most 15
+  // minutes.
+  TimeSeconds delay = 30;
+  for (int over = failures - key.free_attempts; over > 0 && delay < kLongestBackoff; --over) {
+    delay *= 2;
+  }
+  delay = std::min(delay, kLongestBackoff);
+  return std::max<TimeSeconds>(0, latest + delay - now);
+}
+
+std::string NewAttemptId() { return RandomHex(16); }
+
 // ---- Passwords: Argon2id, interactive limits, at most N at once (each costs 64 MiB). ----
 
 std::string App::HashPassword(const std::string& password) {
@@ -94,8 +208,11 @@ std::string App::HashPassword(const std::string& password) {
   lock.unlock();
   char out[crypto_pwhash_STRBYTES];
   const int rc =
-      crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE);
+      options_.fast_password_hashing_for_fuzzing
+          ? crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_MIN,
+                              crypto_pwhash_MEMLIMIT_MIN)
+          : crypto_pwhash_str(out, password.data(), password.size(),
+                              crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE);
   lock.lock();
   --hashes_running_;
   hash_cv_.notify_one();
@@ -118,25 +235,42 @@ bool App::VerifyPassword(const std::string& hash, const std::string& password) {
   return ok;
 }
 
-// Throttling keys are hashed: the database holds no addresses or typed names in the clear.
-bool App::RateAllowed(const std::string& key) {
-  const int failures =
-      Must(accounts_->CountFailures(Sha256Hex(key), clock_.Now() - kRateWindowSeconds));
-  return failures < kRateMaxFailures;
+// One attempt under `keys`: its id when allowed, otherwise 429 with how long to wait.
+std::string App::Attempt(const std::vector<ThrottleKey>& keys, const std::string& refused) {
+  const ThrottleDecision decision = Must(accounts_->TryAttempt(keys, clock_.Now()));
+  if (!decision.allowed) {
+    ApiError error{
+        429, "too_many",
+        fmt::format("{} Please wait {} and try again.", refused, Wait(decision.retry_after))};
+    error.retry_after = decision.retry_after;
+    throw error;
+  }
+  return decision.attempt;
 }
 
-void App::RateFailure(const std::string& key) {
-  Must(accounts_->AddFailure(Sha256Hex(key), clock_.Now()));
+// The account this browser has signed in to before (its hc_device cookie), if any.
+std::optional<RowId> App::KnownDevice(const http::Request& req) {
+  const std::string device = CookieValue(req.Header("cookie"), "hc_device");
+  if (device.size() != 64) return std::nullopt;
+  return Must(accounts_->DeviceAccount(Sha256Hex(device)));
 }
 
-void App::RateReset(const std::string& key) { Must(accounts_->ClearFailures(Sha256Hex(key))); }
-
-void App::StartSessionCookie(const Account& account, http::Response& res, json& body) {
+void App::StartSessionCookie(const http::Request& req, const Account& account, http::Response& res,
+                             json& body) {
   const std::string token = RandomHex(32);
   const std::string csrf = RandomHex(24);
   Must(accounts_->AddSession(Sha256Hex(token),
                              WebSession{account.id, csrf, clock_.Now() + kSessionSeconds}));
   res.SetHeader("Set-Cookie", CookieHeader(token, kSessionSeconds, options_.secure_cookies));
+  // The device is remembered for this account: its sign-ins are then throttled on their own.
+  if (KnownDevice(req) != account.id) {
+    const std::string device = RandomHex(32);
+    Must(accounts_->AddDevice(Sha256Hex(device), account.id, clock_.Now()));
+    res.SetHeader("Set-Cookie",
+                  fmt::format("hc_device={}; Path=/api/v1/account; Max-Age={}; HttpOnly; "
+                              "SameSite=Strict{}",
+                              device, kDeviceSeconds, options_.secure_cookies ? "; Secure" : ""));
+  }
   body["csrf"] = csrf;
   body["account"] = {{"username", account.username}, {"role", account.role}};
 }
@@ -146,23 +280,26 @@ void App::Register(const http::Request& req, const Caller&, const Params&, http:
   json body = BodyObject(req);
   OnlyKeys(body, {"username", "password", "role"});
   const std::string username = ReqString(body, "username", 40);
-  const std::string password = ReqString(body, "password", 256);
+  const std::string password = ReqString(body, "password", 512);
   const std::string role = OptString(body, "role", 20).value_or("person");
   CheckUsername(username);
-  CheckPassword(password);
+  CheckPassword(password, username);
   if (role != "person" && role != "clinician") {
     Throw(400, "invalid_field", "'role' must be person or clinician.");
   }
-  const std::string rate_key = "register:" + ClientAddress(req);
-  if (!RateAllowed(rate_key)) {
-    Throw(429, "too_many", "Too many new accounts from here. Please wait 15 minutes.");
-  }
-  RateFailure(rate_key);  // every registration counts towards the limit
+  // Every registration counts, a taken name included: an address learns whether a name is
+  // taken at most five times an hour.
+  (void)Attempt({Key("register:" + ClientAddress(req), 5, /*backoff=*/false, 3600)},
+                "Too many new accounts from here.");
   const std::string hash = HashPassword(password);
   Account account;
   {
     auto lock = LockStore();
-    account = Must(accounts_->CreateAccount(username, hash, role, clock_.Now()));
+    auto created = accounts_->CreateAccount(username, hash, role, clock_.Now());
+    if (!created && created.error().code == ErrorCode::kInvalidInput) {
+      Throw(400, "username_taken", created.error().message);
+    }
+    account = Must(std::move(created));
     DataSet empty;
     empty.profile = Profile{account.person_id, "", account.created_at};
     if (auto ok = store_.Import(empty, false); !ok) {
@@ -171,7 +308,7 @@ void App::Register(const http::Request& req, const Caller&, const Params&, http:
     }
   }
   json out = json::object();
-  StartSessionCookie(account, res, out);
+  StartSessionCookie(req, account, res, out);
   SendJson(res, out, 201);
 }
 
@@ -180,34 +317,36 @@ void App::Login(const http::Request& req, const Caller&, const Params&, http::Re
   json body = BodyObject(req);
   OnlyKeys(body, {"username", "password"});
   const std::string username = ReqString(body, "username", 40);
-  const std::string password = ReqString(body, "password", 256);
-  const std::string user_key = "login-user:" + username;
-  const std::string addr_key = "login-addr:" + ClientAddress(req);
-  if (!RateAllowed(user_key) || !RateAllowed(addr_key)) {
-    Throw(429, "too_many", "Too many attempts to sign in. Please wait 15 minutes and try again.");
-  }
+  const std::string password = ReqString(body, "password", 512);
   auto account = Must(accounts_->FindAccount(username));
+  // A browser that has signed in to this account before is throttled on its own; strangers'
+  // guesses cannot lock it out. Anyone else counts against the pair (address, name), the name
+  // and the address, with a back-off rather than a lock (docs/security.md).
+  std::vector<ThrottleKey> keys;
+  const std::string device = CookieValue(req.Header("cookie"), "hc_device");
+  if (account && KnownDevice(req) == account->id) {
+    keys = {Key("login-device:" + device, 5)};
+  } else {
+    const std::string address = ClientAddress(req);
+    keys = {Key("login-pair:" + address + "|" + username, 5), Key("login-user:" + username, 10),
+            Key("login-addr:" + address, 100)};
+  }
+  const std::string attempt = Attempt(keys, "Too many attempts to sign in.");
   // Verify against a dummy hash when the name is unknown, so timing does not reveal names.
   static const std::string kDummy = HashPassword("not a real password, never valid");
   const bool ok = VerifyPassword(account ? account->password_hash : kDummy, password);
-  if (!account || !ok) {
-    RateFailure(user_key);
-    RateFailure(addr_key);
-    Throw(401, "wrong_password", "That username and password do not match.");
-  }
-  RateReset(user_key);
+  if (!account || !ok) Throw(401, "wrong_password", "That username and password do not match.");
+  Must(accounts_->ForgetAttempt(attempt));  // the right password: this one was no guess
   json out = json::object();
-  StartSessionCookie(*account, res, out);
+  StartSessionCookie(req, *account, res, out);
   SendJson(res, out);
 }
 
 void App::Logout(const http::Request& req, const Caller&, const Params&, http::Response& res) {
   NeedMultiUser(options_);
-  const std::string cookie = req.Header("cookie");
-  const std::size_t at = cookie.find("hc_session=");
-  if (at != std::string::npos) {
-    Must(accounts_->DeleteSession(Sha256Hex(cookie.substr(at + 11, 64))));
-  }
+  // The session this request was signed in with (the same cookie Authenticate read).
+  const std::string token = CookieValue(req.Header("cookie"), "hc_session");
+  if (!token.empty()) Must(accounts_->DeleteSession(Sha256Hex(token)));
   res.SetHeader("Set-Cookie", CookieHeader("", 0, options_.secure_cookies));
   SendJson(res, {{"signed_out", true}});
 }
@@ -225,7 +364,10 @@ void App::DeleteAccount(const http::Request& req, const Caller& caller, const Pa
   NeedMultiUser(options_);
   json body = BodyObject(req);
   OnlyKeys(body, {"password"});
-  const std::string password = ReqString(body, "password", 256);
+  const std::string password = ReqString(body, "password", 512);
+  // A stolen session cannot guess its way to deleting everything.
+  (void)Attempt({Key("delete:" + std::to_string(caller.account->id), 5)},
+                "Too many wrong passwords; nothing was deleted.");
   if (!VerifyPassword(caller.account->password_hash, password)) {
     Throw(401, "wrong_password", "That password is not right; nothing was deleted.");
   }
@@ -270,16 +412,14 @@ void App::RedeemCode(const http::Request& req, const Caller& caller, const Param
   json body = BodyObject(req);
   OnlyKeys(body, {"code"});
   const std::string code = NormaliseCode(ReqString(body, "code", 40));
-  const std::string key = "code:" + std::to_string(caller.account->id);
-  if (!RateAllowed(key)) {
-    Throw(429, "too_many", "Too many wrong codes. Please wait 15 minutes and try again.");
-  }
+  const std::string attempt =
+      Attempt({Key("code:" + std::to_string(caller.account->id), 5)}, "Too many wrong codes.");
   auto link = Must(accounts_->RedeemShareCode(Sha256Hex(code), caller.account->id, clock_.Now()));
   if (!link) {
-    RateFailure(key);
     Throw(404, "wrong_code",
           "That code is not valid. Codes work once and for 7 days; ask for a new one.");
   }
+  Must(accounts_->ForgetAttempt(attempt));
   SendJson(res, {{"link", LinkJson(*link)}}, 201);
 }
 
@@ -378,6 +518,13 @@ void App::LinkAdjust(const http::Request& req, const Caller& caller, const Param
                           {"reps_min", it->reps_min},
                           {"reps_max", it->reps_max},
                           {"hold_seconds", it->hold_seconds}};
+    }
+    // The same check as every other writer of a programme (programme_check.hpp).
+    if (auto ok =
+            tracking::CheckNewVersion(kb_, store, person.person_id, plan,
+                                      state.version ? state.version->assessment_id : std::nullopt);
+        !ok) {
+      Throw(400, "invalid_field", "That change is not allowed: " + ok.error().message + ".");
     }
     const Exercise* e = kb_.FindExercise(exercise);
     const std::string name = e ? e->name : exercise;

@@ -244,6 +244,7 @@ void App::ModelSummary(const http::Request& req, const Caller&, const Params&,
                  {"credit", summary->credit}});
 #else
   (void)fraction;
+  (void)res;
   Throw(404, "no_model", "This build of hipcoach has no hip model.");
 #endif
 }

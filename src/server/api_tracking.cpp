@@ -8,6 +8,8 @@
 #include "app.hpp"
 #include "hipcoach/assessment.hpp"
 #include "hipcoach/interview.hpp"
+#include "hipcoach/json_reader.hpp"
+#include "hipcoach/programme_check.hpp"
 #include "hipcoach/serialize.hpp"
 #include "hipcoach/tracking_export.hpp"
 #include "hipcoach/tracking_report.hpp"
@@ -141,8 +143,7 @@ json App::ProgrammeJson(Store& store, Tracker& tracker, bool apply_rules) {
   json open_session = nullptr;
   for (const SessionRecord& s : Must(store.Sessions(state.profile.person_id))) {
     if (s.status != "completed" && tracking::LocalDay(s.started_at) == today) {
-      open_session = {
-          {"id", s.id}, {"status", s.status}, {"state", json::parse(s.state_json, nullptr, false)}};
+      open_session = {{"id", s.id}, {"status", s.status}, {"state", StoredJson(s.state_json)}};
     }
   }
   return {{"paused", state.paused},
@@ -242,13 +243,15 @@ void App::ListAssessments(const http::Request&, const Caller& caller, const Para
   WithStore(caller, [&](Store& store) {
     json list = json::array();
     for (const StoredAssessment& a : Must(store.Assessments(caller.profile.person_id))) {
-      const json result = json::parse(a.result_json, nullptr, false);
-      const json triage = result.is_object() ? result.value("triage", json::object()) : json();
+      // A stored result may come from an imported file: read it without trusting its shape.
+      const json result = StoredJson(a.result_json);
+      const json triage =
+          result.is_object() && result.contains("triage") ? result["triage"] : json();
       list.push_back({{"id", a.id},
                       {"at", Iso(a.at)},
                       {"knowledge_version", a.knowledge_version},
-                      {"level", triage.is_object() ? triage.value("level", "") : ""},
-                      {"title", triage.is_object() ? triage.value("title", "") : ""}});
+                      {"level", TextField(triage, "level")},
+                      {"title", TextField(triage, "title")}});
     }
     SendJson(res, {{"assessments", list}});
   });
@@ -262,8 +265,8 @@ void App::GetAssessment(const http::Request&, const Caller& caller, const Params
       if (a.id != id) continue;
       SendJson(res, {{"id", a.id},
                      {"at", Iso(a.at)},
-                     {"answers", json::parse(a.answers_json, nullptr, false)},
-                     {"result", json::parse(a.result_json, nullptr, false)}});
+                     {"answers", StoredJson(a.answers_json)},
+                     {"result", StoredJson(a.result_json)}});
       return;
     }
     Throw(404, "not_found", "That assessment does not exist.");
@@ -603,6 +606,12 @@ void App::Import(const http::Request& req, const Caller& caller, const Params&,
   if (req.body.empty()) Throw(400, "invalid_json", "Send the export file as the request body.");
   auto data = tracking::ParseExport(req.body);
   if (!data) Throw(400, "invalid_import", data.error().message);
+  // The file's programmes pass the check every writer of a programme passes.
+  if (auto ok = tracking::CheckProgrammes(kb_, *data); !ok) {
+    Throw(400, "invalid_import",
+          "The file is not a valid hipcoach export: " + ok.error().message +
+              ". Nothing was imported.");
+  }
   WithStore(caller, [&](Store& store) {
     if (auto ok = store.Import(*data, replace); !ok) {
       if (ok.error().code == ErrorCode::kInvalidInput) {
@@ -662,7 +671,7 @@ void App::Changes(const http::Request&, const Caller& caller, const Params&, htt
       list.push_back({{"at", Iso(c.at)},
                       {"by", c.clinician_name},
                       {"why", c.why},
-                      {"details", json::parse(c.details_json, nullptr, false)}});
+                      {"details", StoredJson(c.details_json)}});
     }
   }
   SendJson(res, {{"changes", list}});

@@ -1,7 +1,12 @@
 // Routing, authentication, static files, and starting and stopping the server.
 #include "app.hpp"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -13,6 +18,7 @@
 #include <thread>
 
 #include "hipcoach/app.hpp"
+#include "hipcoach/json_reader.hpp"
 #include "scoped_store.hpp"
 #include "web_assets.hpp"
 
@@ -41,12 +47,18 @@ void Throw(int status, std::string code, std::string message) {
 
 json BodyObject(const http::Request& req) {
   if (req.body.empty()) Throw(400, "invalid_json", "The request needs a JSON body.");
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) {
-    Throw(400, "invalid_json", "The request body is not valid JSON.");
+  auto body = ReadUntrustedJson(req.body, json_limits::HttpBody());
+  if (!body) {
+    Throw(400, "invalid_json",
+          "The request body is not usable JSON (" + body.error().Describe() + ").");
   }
-  if (!body.is_object()) Throw(400, "invalid_json", "The request body must be a JSON object.");
-  return body;
+  if (!body->is_object()) Throw(400, "invalid_json", "The request body must be a JSON object.");
+  return std::move(*body);
+}
+
+json StoredJson(const std::string& text) {
+  auto value = ReadUntrustedJson(text, json_limits::Stored());
+  return value ? std::move(*value) : json(nullptr);
 }
 
 void OnlyKeys(const json& body, std::initializer_list<const char*> allowed) {
@@ -127,7 +139,9 @@ std::string PlainAnswerError(const std::string& message) {
 void SendJson(http::Response& res, const json& body, int status) {
   res.status = status;
   res.content_type = "application/json";
-  res.body = body.dump();
+  // Text that is not UTF-8 (it cannot come from the reader, but a stored value might hold it) is
+  // replaced rather than thrown over.
+  res.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string RandomHex(std::size_t bytes) {
@@ -148,10 +162,32 @@ std::string Sha256Hex(const std::string& text) {
   return hex;
 }
 
+std::string CookieValue(const std::string& header, const std::string& name) {
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    while (pos < header.size() && (header[pos] == ' ' || header[pos] == ';')) ++pos;
+    const std::size_t end = std::min(header.find(';', pos), header.size());
+    const std::string pair = header.substr(pos, end - pos);
+    const std::size_t eq = pair.find('=');
+    if (eq != std::string::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+    pos = end + 1;
+  }
+  return {};
+}
+
 namespace {
 
+constexpr const char* kCsp =
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src "
+    "'self'; connect-src 'self'; media-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'";
+
+// An error replaces whatever the handler had set (a download's Content-Disposition, say), but
+// keeps the headers every response carries.
 void SendError(http::Response& res, const ApiError& e) {
-  res.headers.clear();
+  res.headers = SecurityHeaders();
+  res.SetHeader("Cache-Control", "no-store");
+  if (e.retry_after > 0) res.SetHeader("Retry-After", std::to_string(e.retry_after));
   SendJson(res, {{"error", {{"code", e.code}, {"message", e.message}}}}, e.status);
 }
 
@@ -183,42 +219,67 @@ std::string ContentType(const std::string& path) {
   return "application/octet-stream";
 }
 
-std::string CookieValue(const std::string& header, const std::string& name) {
+bool IsLoopbackPeer(const std::string& address) {
+  return address.rfind("127.", 0) == 0 || address == "::1";
+}
+
+// Accept-Encoding (RFC 9110 12.5.3) names gzip, or "*", without q=0.
+bool AcceptsGzip(const std::string& header) {
+  bool star = false;
+  bool gzip = false;
+  bool gzip_named = false;
   std::size_t pos = 0;
-  while (pos < header.size()) {
-    while (pos < header.size() && (header[pos] == ' ' || header[pos] == ';')) ++pos;
-    const std::size_t end = std::min(header.find(';', pos), header.size());
-    const std::string pair = header.substr(pos, end - pos);
-    const std::size_t eq = pair.find('=');
-    if (eq != std::string::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
-    pos = end + 1;
+  while (pos <= header.size()) {
+    const std::size_t comma = std::min(header.find(',', pos), header.size());
+    std::string item = header.substr(pos, comma - pos);
+    pos = comma + 1;
+    std::string coding = item.substr(0, item.find(';'));
+    coding.erase(0, coding.find_first_not_of(" \t"));
+    coding.erase(coding.find_last_not_of(" \t") + 1);
+    std::transform(coding.begin(), coding.end(), coding.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    bool zero = false;
+    if (const std::size_t q = item.find(";"); q != std::string::npos) {
+      std::string params = item.substr(q + 1);
+      params.erase(std::remove(params.begin(), params.end(), ' '), params.end());
+      zero = params == "q=0" || params == "q=0." || params == "q=0.0" || params == "q=0.00" ||
+             params == "q=0.000";
+    }
+    if (coding == "gzip" || coding == "x-gzip") {
+      gzip_named = true;
+      gzip = !zero;
+    } else if (coding == "*") {
+      star = !zero;
+    }
+    if (comma == header.size()) break;
   }
-  return {};
+  return gzip || (!gzip_named && star);
 }
-
-bool IsLoopback(const std::string& host) {
-  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]";
-}
-
-constexpr const char* kCsp =
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src "
-    "'self'; connect-src 'self'; media-src 'self'; object-src 'none'; frame-ancestors 'none'; "
-    "base-uri 'none'; form-action 'self'";
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> SecurityHeaders() {
+  return {{"X-Content-Type-Options", "nosniff"},
+          {"Referrer-Policy", "no-referrer"},
+          {"Content-Security-Policy", kCsp},
+          {"X-Frame-Options", "DENY"}};
+}
 
 // ---------------------------------------------------------------------------------------------
 // App
 
 App::App(const KnowledgeBase& kb, const Options& options, Store& store, bool store_is_concurrent,
-         std::unique_ptr<Accounts> accounts, tracking::Clock& clock)
+         std::unique_ptr<Accounts> accounts, tracking::Clock& clock, bool loopback_only)
     : kb_(kb),
       options_(options),
       store_(store),
       store_is_concurrent_(store_is_concurrent),
       accounts_(std::move(accounts)),
       clock_(clock),
-      local_csrf_(RandomHex(24)) {
+      local_csrf_(RandomHex(24)),
+      loopback_only_(loopback_only),
+      lan_access_(options.lan_access && !options.multi_user && !loopback_only),
+      access_token_(RandomHex(24)) {
   if (!options_.multi_user) {
     auto profile = store_.LocalProfile();
     if (profile) local_profile_ = *profile;
@@ -282,18 +343,15 @@ void App::AddRoutes() {
 #undef HC_ROUTE
 
 bool App::HostAllowed(const http::Request& req) const {
-  // Against DNS rebinding: a server bound to loopback answers only to loopback names (unless a
-  // proxy in front has checked the name already).
-  if (!IsLoopback(options_.host) || !options_.trusted_proxies.empty()) return true;
+  // Against DNS rebinding: a server on this computer only (personal mode, or a loopback server
+  // without a proxy that checks names) answers to the exact loopback names and its port.
+  if (!options_.trusted_proxies.empty()) return true;
+  if (!loopback_only_ && !lan_access_) return true;
   std::string host = req.Header("host");
-  if (host.empty()) return true;  // HTTP/1.0 clients
-  if (host.front() == '[') {
-    const std::size_t close = host.find(']');
-    host = close == std::string::npos ? host : host.substr(0, close + 1);
-  } else if (const std::size_t colon = host.rfind(':'); colon != std::string::npos) {
-    host = host.substr(0, colon);
-  }
-  return IsLoopback(host);
+  if (host.empty()) return true;  // an HTTP/1.0 client (browsers always send Host)
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return allowed_hosts_.count(host) == 1;
 }
 
 std::string App::ClientAddress(const http::Request& req) const {
@@ -325,11 +383,12 @@ std::optional<Caller> App::Authenticate(const http::Request& req) {
 }
 
 void App::Handle(const http::Request& req, http::Response& res) {
-  res.SetHeader("X-Content-Type-Options", "nosniff");
-  res.SetHeader("Referrer-Policy", "no-referrer");
-  res.SetHeader("Content-Security-Policy", kCsp);
+  res.headers = SecurityHeaders();
   try {
-    if (!HostAllowed(req)) {
+    if (lan_access_ && !IsLoopbackPeer(req.remote_addr)) {
+      // Another device: the access link, or the cookie it gave.
+      if (!LanAccess(req, res)) return;
+    } else if (!HostAllowed(req)) {
       Throw(421, "wrong_host", "This server only answers on its own address.");
     }
     const bool is_api = req.path.rfind("/api/", 0) == 0;
@@ -413,7 +472,11 @@ void App::Handle(const http::Request& req, http::Response& res) {
   } catch (const ApiError& e) {
     SendError(res, e);
   } catch (const json::exception&) {
-    SendError(res, {400, "invalid_json", "The request body has a value of the wrong type."});
+    // Request bodies are read through BodyObject and the typed accessors, which throw ApiError;
+    // a JSON error here comes from something stored, not from the request.
+    SendError(res, {500, "internal",
+                    "Something stored could not be read. Nothing was changed; please try again, "
+                    "and tell whoever runs this server if it goes on."});
   } catch (const std::exception&) {
     SendError(res, {500, "internal",
                     "Something went wrong on our side. Nothing you did caused it; please try "
@@ -426,7 +489,25 @@ void App::ServeStatic(const http::Request& req, http::Response& res) {
   if (path == "/" || path.empty()) path = "/index.html";
   if (path.find("..") != std::string::npos) Throw(404, "not_found", "There is no such page.");
   if (!options_.assets_dir.empty()) {
-    std::ifstream in(options_.assets_dir + path, std::ios::binary);
+    // A regular file whose real path (symbolic links resolved) lies inside the folder: a link
+    // out of it, or a folder, is not served.
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path root = fs::canonical(options_.assets_dir, ec);
+    if (ec) Throw(404, "not_found", "There is no such page.");
+    const fs::path file = fs::canonical(root / fs::path(path).relative_path(), ec);
+    const auto inside = [&] {
+      auto r = root.begin();
+      auto f = file.begin();
+      for (; r != root.end(); ++r, ++f) {
+        if (f == file.end() || *f != *r) return false;
+      }
+      return true;
+    };
+    if (ec || !inside() || !fs::is_regular_file(file, ec)) {
+      Throw(404, "not_found", "There is no such page.");
+    }
+    std::ifstream in(file, std::ios::binary);
     if (!in) Throw(404, "not_found", "There is no such page.");
     std::ostringstream text;
     text << in.rdbuf();
@@ -438,17 +519,20 @@ void App::ServeStatic(const http::Request& req, http::Response& res) {
   }
   for (const WebAsset& asset : WebAssets()) {
     if (asset.path != path) continue;
-    res.SetHeader("ETag", std::string(asset.etag));
+    // gzip only for a client that says it accepts it; a plain curl gets the file as it is.
+    const bool gzip = AcceptsGzip(req.Header("accept-encoding"));
+    const std::string_view etag = gzip ? asset.gzip_etag : asset.etag;
+    res.SetHeader("ETag", std::string(etag));
     res.SetHeader("Cache-Control", "no-cache");
     res.SetHeader("Vary", "Accept-Encoding");
     res.content_type = ContentType(path);
-    if (req.Header("if-none-match") == asset.etag) {
+    if (req.Header("if-none-match") == etag) {
       res.status = 304;
       return;
     }
     res.status = 200;
-    res.SetHeader("Content-Encoding", "gzip");
-    res.body.assign(asset.gzip);
+    if (gzip) res.SetHeader("Content-Encoding", "gzip");
+    res.body.assign(gzip ? asset.gzip : asset.plain);
     return;
   }
   Throw(404, "not_found", "There is no such page.");
@@ -471,51 +555,154 @@ void App::WithStore(const Caller& caller, const std::function<void(Store&)>& bod
 }
 
 // ---------------------------------------------------------------------------------------------
+// Where the server listens, and who may reach it
+
+namespace {
+
+// Whether every address `host` stands for is a loopback address (127.0.0.0/8, ::1): "127.1" and
+// "localhost" are, "0.0.0.0" and "" (every address) are not.
+Result<bool> ListensOnLoopbackOnly(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.empty() ? nullptr : host.c_str(), "0", &hints, &found) != 0) {
+    return MakeError(ErrorCode::kInvalidInput,
+                     fmt::format("--host {}: not an address or a name of this computer", host));
+  }
+  bool loopback = found != nullptr;
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    if (a->ai_family == AF_INET) {
+      const auto* v4 = reinterpret_cast<const sockaddr_in*>(a->ai_addr);
+      loopback = loopback && (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    } else if (a->ai_family == AF_INET6) {
+      const auto* v6 = reinterpret_cast<const sockaddr_in6*>(a->ai_addr);
+      const bool mapped127 =
+          IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr) && v6->sin6_addr.s6_addr[12] == 127;
+      loopback = loopback && (IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr) || mapped127);
+    } else {
+      loopback = false;
+    }
+  }
+  freeaddrinfo(found);
+  return loopback;
+}
+
+}  // namespace
+
+void App::SetPort(int port) {
+  // The Host values a browser sends for this server on this computer (RFC 9110 7.2), exactly:
+  // a name or address of the loopback, and the port (left out only for port 80).
+  allowed_hosts_.clear();
+  std::vector<std::string> names = {"localhost", "127.0.0.1", "[::1]"};
+  std::string own = options_.host;
+  if (own.find(':') != std::string::npos && own.front() != '[') own = "[" + own + "]";
+  if (!own.empty()) names.push_back(own);
+  for (std::string name : names) {
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    allowed_hosts_.insert(name + ":" + std::to_string(port));
+    if (port == 80) allowed_hosts_.insert(name);
+  }
+}
+
+std::string App::AccessPath() const {
+  return lan_access_ ? "/access/" + access_token_ : std::string();
+}
+
+// Personal mode with --lan-access, a request from another device: the access link's page and
+// its claim, or the cookie the claim set. Returns true when the request may go on.
+bool App::LanAccess(const http::Request& req, http::Response& res) {
+  constexpr std::string_view kPrefix = "/access/";
+  if (req.path.rfind(kPrefix, 0) == 0) {
+    const std::string token = req.path.substr(kPrefix.size());
+    const bool matches = token.size() == access_token_.size() &&
+                         sodium_memcmp(token.data(), access_token_.data(), token.size()) == 0;
+    std::lock_guard lock(access_mu_);
+    if (!matches || access_used_) {
+      res.status = 403;
+      res.content_type = "text/html; charset=utf-8";
+      res.body =
+          "<!doctype html><meta charset='utf-8'><title>hipcoach</title><h1>This link does not "
+          "work (any more)</h1><p>An access link works once. Restart <code>hipcoach serve "
+          "--lan-access</code> on the computer that holds your data for a new one.</p>";
+      return false;
+    }
+    if (req.method == "POST") {
+      // The claim: one device gets a cookie, and the link is spent.
+      access_used_ = true;
+      const std::string cookie = RandomHex(32);
+      access_cookies_.insert(Sha256Hex(cookie));
+      res.status = 303;
+      res.SetHeader("Location", "/");
+      res.SetHeader("Set-Cookie", "hc_access=" + cookie + "; Path=/; HttpOnly; SameSite=Strict");
+      res.content_type = "text/plain; charset=utf-8";
+      res.body = "Opening hipcoach.";
+      return false;
+    }
+    // GET shows a button, so that a link preview fetching the page does not spend the link.
+    res.status = 200;
+    res.content_type = "text/html; charset=utf-8";
+    res.SetHeader("Cache-Control", "no-store");
+    res.body =
+        "<!doctype html><meta charset='utf-8'><meta name='viewport' "
+        "content='width=device-width'><title>hipcoach</title><h1>Open hipcoach on this "
+        "device</h1><p>This gives this device, and no other, access to the health data "
+        "on the computer running hipcoach. The link then stops working.</p><form "
+        "method='post'><button type='submit'>Open hipcoach here</button></form>";
+    return false;
+  }
+  const std::string cookie = CookieValue(req.Header("cookie"), "hc_access");
+  {
+    std::lock_guard lock(access_mu_);
+    if (cookie.size() == 64 && access_cookies_.count(Sha256Hex(cookie)) == 1) return true;
+  }
+  Throw(401, "access_needed",
+        "This device has no access. Open the link that 'hipcoach serve --lan-access' printed, "
+        "on this device.");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Starting and stopping
 
 namespace {
 
-class RunningInstance final : public Instance {
+// What serves the requests, without the network: the store, the clock and the app.
+class OpenApp final : public RequestHandler {
  public:
-  RunningInstance(std::unique_ptr<Store> store, std::unique_ptr<tracking::Clock> own_clock,
-                  std::unique_ptr<App> app, std::unique_ptr<http::Server> server, std::string host)
-      : store_(std::move(store)),
-        own_clock_(std::move(own_clock)),
-        app_(std::move(app)),
-        server_(std::move(server)),
-        host_(std::move(host)) {
-    thread_ = std::thread([this] { (void)server_->Run(); });
-  }
-  ~RunningInstance() override {
-    Stop();
-    Wait();
-  }
-  int port() const override { return server_->port(); }
-  std::string url() const override {
-    const bool v6 = host_.find(':') != std::string::npos;
-    return fmt::format("http://{}{}{}:{}/", v6 ? "[" : "", host_, v6 ? "]" : "", port());
-  }
-  void Stop() override { server_->Stop(); }
-  void Wait() override {
-    std::lock_guard lock(join_mu_);
-    if (thread_.joinable()) thread_.join();
-  }
+  OpenApp(std::unique_ptr<Store> store, std::unique_ptr<tracking::Clock> own_clock,
+          std::unique_ptr<App> app)
+      : store_(std::move(store)), own_clock_(std::move(own_clock)), app_(std::move(app)) {}
+  void Handle(const http::Request& req, http::Response& res) override { app_->Handle(req, res); }
+  std::string AccessPath() const override { return app_->AccessPath(); }
+  App& app() { return *app_; }
 
  private:
   std::unique_ptr<Store> store_;
   std::unique_ptr<tracking::Clock> own_clock_;
   std::unique_ptr<App> app_;
-  std::unique_ptr<http::Server> server_;
-  std::string host_;
-  std::thread thread_;
-  std::mutex join_mu_;
 };
 
-}  // namespace
-
-Result<std::unique_ptr<Instance>> Start(const KnowledgeBase& kb, const Options& options) {
+Result<std::unique_ptr<OpenApp>> Open(const KnowledgeBase& kb, const Options& options) {
   if (sodium_init() < 0) {
     return MakeError(ErrorCode::kIoError, "the cryptography library could not start");
+  }
+  auto loopback = ListensOnLoopbackOnly(options.host);
+  if (!loopback) return tl::unexpected(loopback.error());
+  if (options.lan_access && options.multi_user) {
+    return MakeError(ErrorCode::kInvalidInput,
+                     "--lan-access is for personal mode; with --multi-user people sign in with "
+                     "accounts instead");
+  }
+  if (!options.multi_user && !*loopback && !options.lan_access) {
+    return MakeError(
+        ErrorCode::kInvalidInput,
+        fmt::format("personal mode shows and changes your health data without any sign-in, so it "
+                    "listens on this computer only (127.0.0.1), not on {}. To use it from another "
+                    "device on your network, add --lan-access (it prints a link that lets one "
+                    "device in); for several people, use --multi-user",
+                    options.host.empty() ? "every address" : options.host));
   }
   const std::string db = options.db_path.empty() ? DefaultDatabasePath() : options.db_path;
   // PostgreSQL: a pool for the Store and one for the account tables, each as large as the
@@ -539,23 +726,91 @@ Result<std::unique_ptr<Instance>> Start(const KnowledgeBase& kb, const Options& 
     clock = own_clock.get();
   }
   auto app = std::make_unique<App>(kb, options, **store, /*store_is_concurrent=*/postgres,
-                                   std::move(accounts), *clock);
+                                   std::move(accounts), *clock, *loopback);
+  app->SetPort(options.port);
+  return std::make_unique<OpenApp>(std::move(*store), std::move(own_clock), std::move(app));
+}
+
+class RunningInstance final : public Instance {
+ public:
+  RunningInstance(std::unique_ptr<OpenApp> app, std::unique_ptr<http::Server> server,
+                  std::string host)
+      : app_(std::move(app)), server_(std::move(server)), host_(std::move(host)) {
+    thread_ = std::thread([this] { (void)server_->Run(); });
+  }
+  ~RunningInstance() override {
+    Stop();
+    Wait();
+  }
+  int port() const override { return server_->port(); }
+  std::string url() const override {
+    const bool v6 = host_.find(':') != std::string::npos;
+    return fmt::format("http://{}{}{}:{}/", v6 ? "[" : "", host_, v6 ? "]" : "", port());
+  }
+  std::string access_path() const override { return app_->app().AccessPath(); }
+  void Stop() override { server_->Stop(); }
+  void Wait() override {
+    std::lock_guard lock(join_mu_);
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::unique_ptr<OpenApp> app_;
+  std::unique_ptr<http::Server> server_;
+  std::string host_;
+  std::thread thread_;
+  std::mutex join_mu_;
+};
+
+// The addresses of this computer's network interfaces (IPv4, not the loopback), for the
+// access link of --lan-access on a wildcard address.
+std::vector<std::string> InterfaceAddresses() {
+  std::vector<std::string> out;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return out;
+  for (const ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET) continue;
+    if ((i->ifa_flags & IFF_UP) == 0 || (i->ifa_flags & IFF_LOOPBACK) != 0) continue;
+    char text[INET_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr, text,
+              sizeof text);
+    out.emplace_back(text);
+  }
+  freeifaddrs(list);
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RequestHandler>> OpenHandler(const KnowledgeBase& kb,
+                                                    const Options& options) {
+  auto app = Open(kb, options);
+  if (!app) return tl::unexpected(app.error());
+  return std::unique_ptr<RequestHandler>(std::move(*app));
+}
+
+Result<std::unique_ptr<Instance>> Start(const KnowledgeBase& kb, const Options& options) {
+  auto app = Open(kb, options);
+  if (!app) return tl::unexpected(app.error());
   http::ServerOptions http_options;
   http_options.host = options.host;
   http_options.port = options.port;
   http_options.threads = options.threads;
   http_options.keep_alive_max_count = options.keep_alive_max_count;
   http_options.keep_alive_timeout_seconds = options.keep_alive_timeout_seconds;
-  http_options.read_timeout_seconds = options.read_timeout_seconds;
-  http_options.write_timeout_seconds = options.read_timeout_seconds;
+  http_options.request_timeout_seconds = options.request_timeout_seconds;
+  http_options.write_timeout_seconds = options.write_timeout_seconds;
   http_options.max_body_bytes = 2u << 20;  // an export of years of data fits
-  App* handler = app.get();
+  // The server's own errors (400, 408, 413, ...) carry the same security headers as the app's.
+  http_options.default_headers = SecurityHeaders();
+  App* handler = &(*app)->app();
   auto server = http::MakeServer(
       http_options,
       [handler](const http::Request& req, http::Response& res) { handler->Handle(req, res); });
   if (auto bound = server->Bind(); !bound) return tl::unexpected(bound.error());
-  return std::unique_ptr<Instance>(std::make_unique<RunningInstance>(
-      std::move(*store), std::move(own_clock), std::move(app), std::move(server), options.host));
+  handler->SetPort(server->port());
+  return std::unique_ptr<Instance>(
+      std::make_unique<RunningInstance>(std::move(*app), std::move(server), options.host));
 }
 
 int Serve(const KnowledgeBase& kb, const Options& options, std::ostream& out, std::ostream& err) {
@@ -568,13 +823,31 @@ int Serve(const KnowledgeBase& kb, const Options& options, std::ostream& out, st
   auto instance = Start(kb, options);
   if (!instance) {
     err << "hipcoach: " << instance.error().message << "\n";
-    return 1;
+    return instance.error().code == ErrorCode::kInvalidInput ? 2 : 1;
   }
-  out << "hipcoach is running at " << (*instance)->url() << "\n"
-      << (options.multi_user ? "Multi-user mode: people sign in with their own accounts.\n"
-                             : "Personal mode: your data stays on this computer.\n")
-      << "Press Ctrl+C to stop.\n"
-      << std::flush;
+  out << "hipcoach is running at " << (*instance)->url() << "\n";
+  if (options.multi_user) {
+    out << "Multi-user mode: people sign in with their own accounts.\n";
+  } else if (options.lan_access) {
+    std::vector<std::string> hosts;
+    if (auto loopback = ListensOnLoopbackOnly(options.host); loopback && !*loopback) {
+      const bool wildcard = options.host.empty() || options.host == "0.0.0.0" ||
+                            options.host == "::" || options.host == "[::]";
+      hosts = wildcard ? InterfaceAddresses() : std::vector<std::string>{options.host};
+    }
+    out << "Personal mode with access from your network: no sign-in, so only a device that has\n"
+           "opened this link may see or change your data. It works once, for one device; keep\n"
+           "it to yourself. On this computer, use http://127.0.0.1:"
+        << (*instance)->port() << "/ instead.\n";
+    for (const std::string& host : hosts) {
+      const bool v6 = host.find(':') != std::string::npos && host.front() != '[';
+      out << "  http://" << (v6 ? "[" : "") << host << (v6 ? "]" : "") << ":" << (*instance)->port()
+          << (*instance)->access_path() << "\n";
+    }
+  } else {
+    out << "Personal mode: your data stays on this computer.\n";
+  }
+  out << "Press Ctrl+C to stop.\n" << std::flush;
   int received = 0;
   sigwait(&signals, &received);
   out << "Stopping; every saved entry is already on disk.\n" << std::flush;

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct ApiError {
   int status = 400;
   std::string code;
   std::string message;
+  TimeSeconds retry_after = 0;  // 429: sent as Retry-After
 };
 ApiError ErrorFrom(const Error& error);
 
@@ -52,10 +54,15 @@ enum class Access {
 class App {
  public:
   // `store_is_concurrent`: the Store may be called from several threads at once.
+  // `loopback_only`: every address the server listens on is a loopback address.
   App(const KnowledgeBase& kb, const Options& options, Store& store, bool store_is_concurrent,
-      std::unique_ptr<Accounts> accounts, tracking::Clock& clock);
+      std::unique_ptr<Accounts> accounts, tracking::Clock& clock, bool loopback_only);
 
   void Handle(const http::Request& req, http::Response& res);
+  // The port the server listens on (the Host check needs it). Call before serving.
+  void SetPort(int port);
+  // Personal mode with --lan-access: the path of the one-time access link; "" otherwise.
+  std::string AccessPath() const;
 
  private:
   using Fn = std::function<void(App&, const http::Request&, const Caller&, const Params&,
@@ -72,6 +79,9 @@ class App {
   // Static files (the embedded web UI, or --assets-dir).
   void ServeStatic(const http::Request& req, http::Response& res);
   bool HostAllowed(const http::Request& req) const;
+  // --lan-access, a request from another device: true when it may go on; otherwise `res` is the
+  // answer (the access link's page or claim) or it throws 401.
+  bool LanAccess(const http::Request& req, http::Response& res);
   // The client's address: the peer's, or X-Real-IP from a trusted proxy (Options::trusted_proxies).
   std::string ClientAddress(const http::Request& req) const;
   std::optional<Caller> Authenticate(const http::Request& req);
@@ -140,11 +150,12 @@ class App {
   // Passwords (api_accounts.cpp): bounded concurrent Argon2id.
   std::string HashPassword(const std::string& password);
   bool VerifyPassword(const std::string& hash, const std::string& password);
-  void StartSessionCookie(const Account& account, http::Response& res, json& body);
-  // Login rate limiting: true when `key` may try again now.
-  bool RateAllowed(const std::string& key);
-  void RateFailure(const std::string& key);
-  void RateReset(const std::string& key);
+  void StartSessionCookie(const http::Request& req, const Account& account, http::Response& res,
+                          json& body);
+  // One throttled attempt (Accounts::TryAttempt): its id, or throws 429 saying `refused` and how
+  // long to wait.
+  std::string Attempt(const std::vector<ThrottleKey>& keys, const std::string& refused);
+  std::optional<RowId> KnownDevice(const http::Request& req);
 
   const KnowledgeBase& kb_;
   Options options_;
@@ -156,6 +167,15 @@ class App {
   std::string local_csrf_;  // personal mode: one token for the process
   Profile local_profile_;
   std::vector<Route> routes_;
+  bool loopback_only_;
+  bool lan_access_;
+  std::set<std::string> allowed_hosts_;  // exact Host values, when loopback_only_ or lan_access_
+
+  // --lan-access: the link works once; the device that claimed it has a cookie (by hash).
+  const std::string access_token_;
+  std::mutex access_mu_;
+  bool access_used_ = false;
+  std::set<std::string> access_cookies_;
 
   std::mutex hash_mu_;
   std::condition_variable hash_cv_;
@@ -174,8 +194,11 @@ T Must(Result<T> result) {
 inline void Must(const Result<void>& result) {
   if (!result) throw ErrorFrom(result.error());
 }
-// The request body as a JSON object (throws ApiError 400 with a plain message).
+// The request body as a JSON object, read with the limits of json_reader.hpp (throws ApiError 400
+// with a plain message).
 json BodyObject(const http::Request& req);
+// JSON text of a stored record, read with the same limits; null when it is not usable.
+json StoredJson(const std::string& text);
 // Rejects keys outside `allowed`.
 void OnlyKeys(const json& body, std::initializer_list<const char*> allowed);
 // Typed fields; `what` names the field in messages.
@@ -190,7 +213,11 @@ RowId ParseId(const std::string& text);
 std::string PlainAnswerError(const std::string& message);
 
 void SendJson(http::Response& res, const json& body, int status = 200);
+// The headers every response carries (Content-Security-Policy, nosniff, ...).
+std::vector<std::pair<std::string, std::string>> SecurityHeaders();
 std::string RandomHex(std::size_t bytes);
+// The value of the cookie `name` in a Cookie header (exactly that name), or "".
+std::string CookieValue(const std::string& header, const std::string& name);
 std::string Sha256Hex(const std::string& text);
 
 }  // namespace hipcoach::server

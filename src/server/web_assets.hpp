@@ -1,4 +1,5 @@
-// The web UI (web/), gzipped and compiled into the binary at build time (EmbedWeb.cmake).
+// The web UI (web/), compiled into the binary at build time as it is and gzipped
+// (EmbedWeb.cmake).
 #pragma once
 
 #include <cstddef>
@@ -8,10 +9,11 @@
 namespace hipcoach::server {
 
 struct WebAsset {
-  std::string_view path;  // "/index.html"
-  std::string_view gzip;  // gzip -9n of the file
-  std::string_view etag;  // quoted, from the file's SHA-256
-  std::size_t size = 0;   // uncompressed size
+  std::string_view path;       // "/index.html"
+  std::string_view gzip;       // gzip -9n of the file
+  std::string_view gzip_etag;  // quoted, from the file's SHA-256, with "-gz"
+  std::string_view plain;      // the file as it is
+  std::string_view etag;       // quoted, from the file's SHA-256
 };
 
 const std::vector<WebAsset>& WebAssets();

@@ -18,6 +18,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "hipcoach/json_reader.hpp"
 #include "hipcoach/store.hpp"
 #include "pg_db.hpp"
 #include "pg_migrations.hpp"
@@ -74,7 +75,8 @@ std::vector<PsfsItem> ParseItems(const std::string& text) {
   std::vector<PsfsItem> items;
   for (const json& item : json::parse(text, nullptr, false)) {
     if (item.is_object()) {
-      items.push_back(PsfsItem{item.value("activity", std::string()), item.value("score", 0)});
+      items.push_back(PsfsItem{TextField(item, "activity"),
+                               static_cast<int>(IntField(item, "score", 0, 0, 10))});
     }
   }
   return items;

@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "hipcoach/json_reader.hpp"
 #include "hipcoach/store.hpp"
 #include "migrations.hpp"
 #include "sqlite_db.hpp"
@@ -45,18 +46,95 @@ Result<int> ReadSchemaVersion(Database& db) {
   return *has ? version->Int(0) : 0;
 }
 
+Result<std::string> Text(Database& db, std::string_view sql) {
+  auto s = db.Prepare(sql);
+  if (!s) return tl::unexpected(s.error());
+  auto row = s->Step();
+  if (!row) return tl::unexpected(row.error());
+  return *row ? s->Text(0) : std::string();
+}
+
+// Whose file this is, and whether it is whole, before anything is written to it. Returns true
+// when the file is hipcoach's but not marked yet (a new file, or an older hipcoach's).
+Result<bool> CheckFile(Database& db, std::uintmax_t full_check_max_bytes) {
+  auto id = Text(db, "PRAGMA application_id");
+  if (!id) return tl::unexpected(id.error());
+  const bool ours = *id == std::to_string(kSqliteApplicationId);
+  if (!ours && *id != "0") {
+    return MakeError(ErrorCode::kDataError,
+                     fmt::format("'{}' is another program's database (its application id is {}), "
+                                 "not hipcoach's. Nothing was changed. Use --db to choose another "
+                                 "file.",
+                                 db.path(), *id));
+  }
+  bool unmarked = false;
+  if (!ours) {
+    auto list = db.Prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER "
+        "BY name");
+    if (!list) return tl::unexpected(list.error());
+    std::vector<std::string> tables;
+    for (;;) {
+      auto row = list->Step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      tables.push_back(list->Text(0));
+    }
+    const auto has = [&](const char* name) {
+      return std::find(tables.begin(), tables.end(), name) != tables.end();
+    };
+    // Empty (new), or made by a hipcoach from before application ids: its own tables.
+    if (!tables.empty() && !(has("schema_version") && has("profile"))) {
+      std::string names;
+      for (std::size_t i = 0; i < tables.size() && i < 5; ++i) {
+        names += (i > 0 ? ", " : "") + tables[i];
+      }
+      return MakeError(ErrorCode::kDataError,
+                       fmt::format("'{}' is another program's database (it holds tables such as "
+                                   "{}), not hipcoach's; hipcoach does not take it over. Nothing "
+                                   "was changed. Use --db to choose another file.",
+                                   db.path(), names));
+    }
+    unmarked = true;
+    if (tables.empty()) return unmarked;
+  }
+  // Every page of every table and index (quick_check: the structure, not each index's every
+  // entry), which costs about 30 ms for five years of one person's entries and 1.6 s for a
+  // hundred people's (docs/performance.md). Past full_check_max_bytes, only the tables that say
+  // whose data is whose (the profile) and what the schema is.
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(db.path(), ec);
+  auto check = Text(db, !ec && bytes > full_check_max_bytes
+                            ? "SELECT (SELECT group_concat(quick_check) FROM "
+                              "pragma_quick_check('profile')) || (SELECT group_concat(quick_check) "
+                              "FROM pragma_quick_check('schema_version'))"
+                            : "PRAGMA quick_check(1)");
+  if (check && *check == "okok") *check = "ok";
+  if (!check) return tl::unexpected(check.error());
+  if (*check != "ok") {
+    return tl::unexpected(sqlite::ErrorFor(SQLITE_CORRUPT, *check, db.path()));
+  }
+  return unmarked;
+}
+
 // Every connection: WAL, and synchronous=FULL so a commit is on disk when it returns (NORMAL with
-// WAL may lose the last commits on power loss, which a log entry must survive).
-Result<void> Configure(Database& db, int busy_timeout_ms) {
-  HIPCOACH_TRY(db.Exec(fmt::format("PRAGMA busy_timeout={}", busy_timeout_ms)));
+// WAL may lose the last commits on power loss, which a log entry must survive). The file is
+// checked first (CheckFile), so that nothing is written to a file that is not hipcoach's or is
+// damaged; a new or older hipcoach file is marked as hipcoach's.
+Result<void> Configure(Database& db, const SqliteOptions& options) {
+  HIPCOACH_TRY(db.Exec(fmt::format("PRAGMA busy_timeout={}", options.busy_timeout_ms)));
   // Reading the schema first turns "not a database" into a clear error before any write.
   HIPCOACH_TRY(db.Exec("SELECT count(*) FROM sqlite_master"));
+  auto unmarked = CheckFile(db, options.full_check_max_bytes);
+  if (!unmarked) return tl::unexpected(unmarked.error());
   auto mode = db.Prepare("PRAGMA journal_mode=WAL");
   if (!mode) return tl::unexpected(mode.error());
   auto row = mode->Step();
   if (!row) return tl::unexpected(row.error());
   HIPCOACH_TRY(db.Exec("PRAGMA synchronous=FULL"));
   HIPCOACH_TRY(db.Exec("PRAGMA foreign_keys=ON"));
+  if (*unmarked)
+    HIPCOACH_TRY(db.Exec(fmt::format("PRAGMA application_id={}", kSqliteApplicationId)));
   return {};
 }
 
@@ -331,8 +409,8 @@ class SqliteStore final : public Store {
           o.score = s.Double(4);
           for (const json& item : json::parse(s.Text(5), nullptr, false)) {
             if (item.is_object()) {
-              o.items.push_back(
-                  PsfsItem{item.value("activity", std::string()), item.value("score", 0)});
+              o.items.push_back(PsfsItem{TextField(item, "activity"),
+                                         static_cast<int>(IntField(item, "score", 0, 0, 10))});
             }
           }
           return o;
@@ -524,10 +602,10 @@ class SqliteStore final : public Store {
   int depth_ = 0;
 };
 
-Result<Database> OpenConfigured(const std::string& path, int busy_timeout_ms) {
+Result<Database> OpenConfigured(const std::string& path, const SqliteOptions& options) {
   auto db = Database::Open(path);
   if (!db) return db;
-  if (auto ok = Configure(*db, busy_timeout_ms); !ok) return Fail<Database>(ok.error());
+  if (auto ok = Configure(*db, options); !ok) return Fail<Database>(ok.error());
   return db;
 }
 
@@ -544,7 +622,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                  "file.",
                                  path));
   }
-  auto db = OpenConfigured(path, options.busy_timeout_ms);
+  auto db = OpenConfigured(path, options);
   if (!db) return Fail<std::unique_ptr<Store>>(db.error());
   const int target = options.schema_version > 0 ? options.schema_version
                                                 : static_cast<int>(sqlite::kMigrations.size());
@@ -553,7 +631,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
 }
 
 Result<int> SqliteSchemaVersion(const std::string& path) {
-  auto db = OpenConfigured(path, 5000);
+  auto db = OpenConfigured(path, SqliteOptions{});
   if (!db) return Fail<int>(db.error());
   return ReadSchemaVersion(*db);
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "hipcoach/json_reader.hpp"
 #include "store_records.hpp"
 
 namespace hipcoach {
@@ -41,8 +42,11 @@ Result<void> OneOf(std::string_view what, const std::string& value,
   return Fail(fmt::format("{} must be one of {} (got '{}')", what, list, value));
 }
 
+// Stored JSON is read back and sent out again, so it must pass the limits of the reader of
+// untrusted JSON (depth above all: nothing deep may reach a recursive serialiser).
 Result<void> Json(std::string_view what, const std::string& text) {
-  if (!nlohmann::json::accept(text)) return Fail(fmt::format("{} is not valid JSON", what));
+  auto parsed = ReadUntrustedJson(text, json_limits::Stored());
+  if (!parsed) return Fail(fmt::format("{} is not usable JSON ({})", what, parsed.error().what));
   return {};
 }
 

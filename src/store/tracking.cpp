@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "hipcoach/json_reader.hpp"
+#include "hipcoach/programme_check.hpp"
 #include "hipcoach/serialize.hpp"
 #include "hipcoach/triage.hpp"
 
@@ -117,32 +119,54 @@ std::string IsoUtc(TimeSeconds t) {
 }
 
 namespace {
-// Parses YYYY-MM-DD[THH:MM[:SS]][Z]; `utc` tells whether it ended in Z.
+// `count` digits at `at` as a number, or -1.
+int Digits(const std::string& text, std::size_t at, std::size_t count) {
+  if (at + count > text.size()) return -1;
+  int value = 0;
+  for (std::size_t i = at; i < at + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+// Parses YYYY-MM-DD[THH:MM[:SS]][Z] strictly: digits where digits belong, a date that exists in
+// the calendar, years 1970-9999; `utc` tells whether it ended in Z.
 bool ParseParts(const std::string& text, int& y, int& mo, int& d, int& h, int& mi, int& s,
                 bool& utc, bool& has_time) {
-  y = mo = d = h = mi = s = 0;
+  y = Digits(text, 0, 4);
+  mo = Digits(text, 5, 2);
+  d = Digits(text, 8, 2);
+  h = mi = s = 0;
   utc = has_time = false;
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3 || consumed != 10) {
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || text[4] != '-' || text[7] != '-' ||
+      d > DaysInMonth(y, mo)) {
     return false;
   }
-  std::string rest = text.substr(10);
-  if (!rest.empty() && (rest[0] == 'T' || rest[0] == ' ')) {
+  std::size_t at = 10;
+  if (at < text.size() && (text[at] == 'T' || text[at] == ' ')) {
     has_time = true;
-    int n = 0;
-    if (std::sscanf(rest.c_str() + 1, "%2d:%2d%n", &h, &mi, &n) != 2 || n != 5) return false;
-    rest = rest.substr(6);
-    if (!rest.empty() && rest[0] == ':') {
-      if (std::sscanf(rest.c_str() + 1, "%2d%n", &s, &n) != 1 || n != 2) return false;
-      rest = rest.substr(3);
+    h = Digits(text, at + 1, 2);
+    mi = Digits(text, at + 4, 2);
+    if (h < 0 || h > 23 || mi < 0 || mi > 59 || text[at + 3] != ':') return false;
+    at += 6;
+    if (at < text.size() && text[at] == ':') {
+      s = Digits(text, at + 1, 2);
+      if (s < 0 || s > 59) return false;
+      at += 3;
     }
   }
-  if (rest == "Z") {
+  if (at + 1 == text.size() && text[at] == 'Z') {
     utc = true;
-    rest.clear();
+    ++at;
   }
-  return rest.empty() && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h < 24 && mi >= 0 &&
-         mi < 60 && s >= 0 && s < 61;
+  return at == text.size();
 }
 }  // namespace
 
@@ -193,38 +217,92 @@ json PlanJson(const ActivePlan& plan) {
           {"self_care", plan.self_care}};
 }
 
+namespace {
+// A stored programme's fields, strictly: wrong types and out-of-range numbers are errors (an
+// imported file could hold anything), never a conversion.
+struct PlanField {
+  const json& object;
+  int Int(const char* key, int low, int high, std::optional<int> fallback = std::nullopt) const {
+    const auto it = object.find(key);
+    if (it == object.end()) {
+      if (fallback) return *fallback;
+      throw std::runtime_error(fmt::format("'{}' is missing", key));
+    }
+    if (!it->is_number_integer() || *it < low || *it > high) {
+      throw std::runtime_error(
+          fmt::format("'{}' must be a whole number from {} to {}", key, low, high));
+    }
+    return it->get<int>();
+  }
+  std::string Text(const char* key, std::optional<std::string> fallback = std::nullopt) const {
+    const auto it = object.find(key);
+    if (it == object.end()) {
+      if (fallback) return *fallback;
+      throw std::runtime_error(fmt::format("'{}' is missing", key));
+    }
+    if (!it->is_string()) throw std::runtime_error(fmt::format("'{}' must be text", key));
+    return it->get<std::string>();
+  }
+  int Day(const char* key) const {
+    const std::string date = Text(key);
+    int y = 0, m = 0, d = 0, h = 0, mi = 0, sec = 0;
+    bool utc = false, has_time = false;
+    if (!ParseParts(date, y, m, d, h, mi, sec, utc, has_time) || has_time || utc) {
+      throw std::runtime_error(fmt::format("'{}' must be a date such as 2026-01-05", key));
+    }
+    return DaysFromCivil(y, m, d);
+  }
+  std::vector<std::string> Ids(const char* key) const {
+    std::vector<std::string> out;
+    const auto it = object.find(key);
+    if (it == object.end()) return out;
+    if (!it->is_array()) throw std::runtime_error(fmt::format("'{}' must be a list", key));
+    for (const json& id : *it) {
+      if (!id.is_string()) throw std::runtime_error(fmt::format("'{}' must list ids", key));
+      out.push_back(id.get<std::string>());
+    }
+    return out;
+  }
+};
+}  // namespace
+
 Result<ActivePlan> ParsePlan(const std::string& text) {
   try {
-    const json j = json::parse(text);
+    auto parsed = ReadUntrustedJson(text, json_limits::Stored());
+    if (!parsed) throw std::runtime_error(parsed.error().what);
+    const json& j = *parsed;
+    if (!j.is_object()) throw std::runtime_error("it is not an object");
+    const PlanField plan_fields{j};
     ActivePlan plan;
-    auto day_of = [](const std::string& date) -> int {
-      int y = 0, m = 0, d = 0;
-      if (std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) {
-        throw std::runtime_error("bad date '" + date + "'");
-      }
-      return DaysFromCivil(y, m, d);
-    };
-    plan.start_day = day_of(j.at("start").get<std::string>());
-    plan.phase = j.at("phase").get<int>();
-    plan.painful_side = j.value("painful_side", std::string());
-    plan.pain_days_at_start = j.value("pain_days_at_start", -1);
-    for (const json& item : j.at("items")) {
+    plan.start_day = plan_fields.Day("start");
+    plan.phase = plan_fields.Int("phase", 1, 99);
+    plan.painful_side = plan_fields.Text("painful_side", "");
+    plan.pain_days_at_start = plan_fields.Int("pain_days_at_start", -1, 100000, -1);
+    const auto items = j.find("items");
+    if (items == j.end() || !items->is_array()) throw std::runtime_error("'items' must be a list");
+    for (const json& item : *items) {
+      if (!item.is_object()) throw std::runtime_error("an item is not an object");
+      const PlanField f{item};
       Prescription p;
-      p.exercise = item.at("exercise").get<std::string>();
-      p.phase = item.value("phase", plan.phase);
-      p.sets = item.at("sets").get<int>();
-      p.reps_min = item.at("reps_min").get<int>();
-      p.reps_max = item.at("reps_max").get<int>();
-      p.hold_seconds = item.value("hold_seconds", 0);
-      p.times_per_day = item.value("times_per_day", 1);
-      p.per_side = item.value("per_side", false);
-      p.days = ParseDays(item.value("days", std::string("daily")));
-      p.load_steps = item.value("load_steps", 0);
-      p.since_day = day_of(item.at("since").get<std::string>()) - plan.start_day;
+      p.exercise = f.Text("exercise");
+      p.phase = f.Int("phase", 1, 99, plan.phase);
+      p.sets = f.Int("sets", 0, 1000);
+      p.reps_min = f.Int("reps_min", 0, 10000);
+      p.reps_max = f.Int("reps_max", 0, 10000);
+      p.hold_seconds = f.Int("hold_seconds", 0, 100000, 0);
+      p.times_per_day = f.Int("times_per_day", 0, 100, 1);
+      const auto per_side = item.find("per_side");
+      if (per_side != item.end() && !per_side->is_boolean()) {
+        throw std::runtime_error("'per_side' must be true or false");
+      }
+      p.per_side = per_side != item.end() && per_side->get<bool>();
+      p.days = ParseDays(f.Text("days", "daily"));
+      p.load_steps = f.Int("load_steps", 0, 1000, 0);
+      p.since_day = f.Day("since") - plan.start_day;
       plan.items.push_back(std::move(p));
     }
-    plan.excluded = j.value("excluded", std::vector<std::string>());
-    plan.self_care = j.value("self_care", std::vector<std::string>());
+    plan.excluded = plan_fields.Ids("excluded");
+    plan.self_care = plan_fields.Ids("self_care");
     return plan;
   } catch (const std::exception& e) {
     return MakeError(ErrorCode::kDataError,
@@ -448,6 +526,12 @@ Result<RowId> Tracker::SaveAssessment(const Answers& answers, const Assessment& 
     if (!added) return tl::unexpected(added.error());
     id = *added;
     if (auto plan = PlanFromAssessment(kb_, assessment, answers, LocalDay(now))) {
+      if (auto ok = CheckPlan(kb_, *plan, LimitsOfAssessment(assessment)); !ok) {
+        return MakeError(ErrorCode::kDataError,
+                         "the programme built from this assessment breaks a rule of the "
+                         "knowledge base (" +
+                             ok.error().message + ")");
+      }
       auto version = store_.AddProgrammeVersion(
           {0, *person, now, id, PlanJson(*plan).dump(),
            "Your programme, built from your assessment on " + LocalDate(LocalDay(now)) + "."});
@@ -583,6 +667,13 @@ Result<std::vector<ItemDecision>> Tracker::UpdateProgramme() {
   if (reasons.empty()) return decisions;
   std::string reason;
   for (const std::string& r : reasons) reason += (reason.empty() ? "" : " ") + r;
+  if (auto ok = CheckNewVersion(kb_, store_, state->profile.person_id, next,
+                                state->version->assessment_id);
+      !ok) {
+    return MakeError(ErrorCode::kDataError,
+                     "progression would break a rule of the knowledge base (" + ok.error().message +
+                         "); the programme stays as it is");
+  }
   auto written = store_.Transaction([&]() -> Result<void> {
     auto version =
         store_.AddProgrammeVersion({0, state->profile.person_id, now, state->version->assessment_id,

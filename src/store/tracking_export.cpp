@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "hipcoach/json_reader.hpp"
 #include "hipcoach/tracking.hpp"
 
 namespace hipcoach::tracking {
@@ -20,8 +21,8 @@ json Opt(const std::optional<T>& value) {
 }
 
 json ParsedOrText(const std::string& text) {
-  json parsed = json::parse(text, nullptr, false);
-  return parsed.is_discarded() ? json(text) : parsed;
+  auto parsed = ReadUntrustedJson(text, json_limits::Stored());
+  return parsed ? std::move(*parsed) : json(text);
 }
 
 // A strict reader that names the place of the first problem.
@@ -81,8 +82,14 @@ class Reader {
     if (!t) Fail("must be a UTC time such as 2026-01-05T08:00:00Z");
     return *t;
   }
+  // Nested JSON, kept as text. JSON given as a string must itself pass the reader's limits.
   std::string Json() const {
-    return value_.is_string() ? value_.get<std::string>() : value_.dump();
+    if (!value_.is_string()) return value_.dump();
+    const std::string text = value_.get<std::string>();
+    if (auto parsed = ReadUntrustedJson(text, json_limits::Stored()); !parsed) {
+      Fail("must be JSON (" + parsed.error().what + ")");
+    }
+    return text;
   }
   template <typename Fn>
   void Each(Fn fn) const {
@@ -219,14 +226,13 @@ json ExportJson(const DataSet& d) {
 }
 
 Result<DataSet> ParseExport(std::string_view text) {
-  json root;
-  try {
-    root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return MakeError(
-        ErrorCode::kInvalidInput,
-        fmt::format("the file is not valid JSON ({}). Nothing was imported.", e.what()));
+  auto parsed = ReadUntrustedJson(text, json_limits::ImportFile());
+  if (!parsed) {
+    return MakeError(ErrorCode::kInvalidInput,
+                     fmt::format("the file is not valid JSON ({}). Nothing was imported.",
+                                 parsed.error().Describe()));
   }
+  const json root = std::move(*parsed);
   try {
     DataSet d;
     const Reader r(root, "export");

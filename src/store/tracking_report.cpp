@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hipcoach/inference.hpp"
+#include "hipcoach/json_reader.hpp"
 
 namespace hipcoach::tracking {
 namespace {
@@ -396,14 +397,14 @@ svg{width:100%;height:auto;display:block}.grid{stroke:#ddd;stroke-width:1}.tick{
   // Assessment.
   h += "<div class='card'><h2>Assessment</h2>\n";
   if (state.assessment) {
-    const json result = json::parse(state.assessment->result_json, nullptr, false);
+    const json result = ReadUntrustedJson(state.assessment->result_json, json_limits::Stored())
+                            .value_or(json(nullptr));
     h += fmt::format("<p>Assessed {}.</p>", LocalDate(LocalDay(state.assessment->at)));
     if (result.is_object()) {
-      const json triage = result.value("triage", json::object());
+      const json triage = result.contains("triage") ? result["triage"] : json();
       if (triage.is_object()) {
-        h += "<p><strong>" + Html(triage.value("title", std::string())) + "</strong> (" +
-             Html(triage.value("level", std::string())) + "). " +
-             Html(triage.value("action", std::string())) + "</p>";
+        h += "<p><strong>" + Html(TextField(triage, "title")) + "</strong> (" +
+             Html(TextField(triage, "level")) + "). " + Html(TextField(triage, "action")) + "</p>";
         std::string doubts;
         for (const json& doubt : Array(triage, "doubts")) {
           if (doubt.is_object()) doubts += "<li>" + Html(Str(doubt, "text")) + "</li>";

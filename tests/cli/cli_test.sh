@@ -24,11 +24,14 @@ answers_of "$src/tests/cases/causes/gluteal_tendinopathy_classic.toml" >"$tmp/gt
 out=$("$bin" assess --answers "$tmp/gt.json" --json 2>"$tmp/err")
 expect_eq "$?" 0 "assess exit code"
 expect_eq "$(cat "$tmp/err")" "" "assess stderr"
-check=$(python3 - "$out" <<'PY'
+shape() {  # the problems of an assessment document, or "ok"
+  python3 - "$1" <<'PY'
 import json, sys
 d = json.loads(sys.argv[1])
 problems = []
-if set(d) < {"triage", "causes", "programme", "knowledge_version"}: problems.append("keys")
+if not {"triage", "causes", "programme", "knowledge_version"} <= set(d):
+    print("keys")
+    sys.exit()
 t = d["triage"]
 if t["level"] not in ("emergency", "urgent", "routine", "self_care"): problems.append("level")
 if not all("text" in r and r["sources"] for r in t["reasons"]): problems.append("reasons")
@@ -38,8 +41,12 @@ p = d["programme"]
 if p is None or not p["phases"] or len(p["week"]) != 7: problems.append("programme")
 print(",".join(problems) or "ok")
 PY
-)
-expect_eq "$check" ok "assess JSON shape"
+}
+expect_eq "$(shape "$out")" ok "assess JSON shape"
+# The check can fail: a document without one of its keys is caught (it once used a proper-subset
+# '<', which no document could ever meet).
+missing=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); del d["knowledge_version"]; print(json.dumps(d))' "$out")
+expect_eq "$(shape "$missing")" keys "the JSON shape check catches a missing key"
 
 # --- an emergency has no programme ---
 answers_of "$src/tests/cases/red_flags/rf01_cauda_equina_bladder.toml" >"$tmp/ces.json" 2>/dev/null ||
@@ -168,6 +175,40 @@ expect_eq "$(checkins)" 3 "resume without a clinician: the check-in is saved"
 out=$(checkin 2026-01-09T08:00 --seen 3 "$bin" checkin --resume --db "$tmp/resume.db")
 expect_contains "$out" "No danger signs. Your programme is running again" "resume with both"
 expect_eq "$(events)" "pause resume" "resumed"
+# --- hostile files (issue 12): a message and exit 2, never a crash, an "internal error" or a
+# read without end ---
+printf '{"answers": {"age": 1e999}}' >"$tmp/huge.json"
+out=$("$bin" assess --answers "$tmp/huge.json" --json 2>"$tmp/err")
+expect_eq "$?" 2 "a number too large exit code"
+expect_contains "$(cat "$tmp/err")" "huge.json:1:" "a number too large names the place"
+expect_contains "$(cat "$tmp/err")" "a number is too large" "a number too large message"
+printf '{"answers": {"age": 40, "age": 41}}' >"$tmp/twice.json"
+out=$("$bin" assess --answers "$tmp/twice.json" --json 2>"$tmp/err")
+expect_eq "$?" 2 "a duplicate key exit code"
+expect_contains "$(cat "$tmp/err")" 'the key "age" appears twice' "a duplicate key message"
+# An export with 200 KB of nesting inside an assessment.
+python3 -c '
+import sys
+deep = "[" * 100000 + "]" * 100000
+sys.stdout.write("{\"format\": \"hipcoach-export\", \"format_version\": 1, \"profile\": "
+  "{\"person_id\": 1, \"display_name\": \"\", \"created_at\": \"2026-01-05T08:00:00Z\"}, "
+  "\"assessments\": [{\"id\": 1, \"at\": \"2026-01-05T08:00:00Z\", \"knowledge_version\": \"x\", "
+  "\"answers\": " + deep + ", \"result\": {}}], \"programme_versions\": [], \"sessions\": [], "
+  "\"exercise_logs\": [], \"checkins\": [], \"outcomes\": [], \"events\": []}")' >"$tmp/deep.json"
+out=$("$bin" import "$tmp/deep.json" --db "$tmp/deep.db" 2>"$tmp/err")
+expect_eq "$?" 2 "a deeply nested import exit code"
+expect_contains "$(cat "$tmp/err")" "nested more than 64 deep" "a deeply nested import message"
+expect_eq "$(wc -l <"$tmp/err")" 1 "a deeply nested import: one line"
+# A file that never ends (a pipe that goes on writing): read up to the limit, then refused.
+mkfifo "$tmp/endless"
+(head -c 3000000 /dev/zero; exec sleep 30) >"$tmp/endless" &
+writer=$!
+out=$(timeout 20 "$bin" assess --answers "$tmp/endless" --json 2>"$tmp/err")
+code=$?
+kill "$writer" 2>/dev/null
+wait "$writer" 2>/dev/null
+expect_eq "$code" 2 "an endless answers file exit code (124: it read without end)"
+expect_contains "$(cat "$tmp/err")" "larger than" "an endless answers file message"
 
 # --- questions --json ---
 out=$("$bin" questions --json)

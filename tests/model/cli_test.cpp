@@ -314,10 +314,9 @@ TEST(ModelCli, TrunkLeanIsAPrescribedVariant) {
 }
 
 TEST(ModelCli, ImportReproducesTheBuiltInData) {
-  const std::string d = std::string(HIPCOACH_SHARED_DIR) + "/data/opensim-gait2392/";
-  if (!std::filesystem::exists(d + "subject01_simbody_adjusted_StaticOp.osim")) {
-    GTEST_SKIP() << "shared reference data not found at " << d;
-  }
+  const std::string d = std::string(HIPCOACH_OPENSIM_DATA_DIR) + "/";
+  ASSERT_TRUE(std::filesystem::exists(d + "subject01_simbody_adjusted_StaticOp.osim"))
+      << "the OpenSim reference data are missing from " << d;
   const auto path = std::filesystem::temp_directory_path() / "hipcoach_model_import_test.json";
   const Outcome o =
       Call({"import", d + "subject01_simbody_adjusted_StaticOp.osim", "--kinematics",

@@ -1,6 +1,6 @@
-// Verification against OpenSim's reference runs in ${HIPCOACH_SHARED_DIR}/data/opensim-gait2392.
-// Skips when the shared data are absent. Prints every figure (recorded in
-// docs/model-validation.md).
+// Verification against OpenSim's reference runs, whose files are in data/opensim-gait2392 (CC BY
+// 3.0, see its README). Fails, never skips, when they are missing. Prints every figure (recorded
+// in docs/model-validation.md).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,7 +17,7 @@
 namespace hipcoach::model {
 namespace {
 
-const std::string kDir = std::string(HIPCOACH_SHARED_DIR) + "/data/opensim-gait2392/";
+const std::string kDir = std::string(HIPCOACH_OPENSIM_DATA_DIR) + "/";
 
 bool HaveData() {
   return std::filesystem::exists(kDir + "subject01_simbody_adjusted_StaticOp.osim");
@@ -100,9 +100,7 @@ const SoRun& Reproduce() {
 }
 
 TEST(Validation, GroundReactionPointMatchesOpenSimInTheFootFrame) {
-  if (!HaveData()) {
-    GTEST_SKIP() << "shared reference data not found in " << kDir;
-  }
+  ASSERT_TRUE(HaveData()) << "the OpenSim reference data are missing from " << kDir;
   const SoRun& r = Reproduce();
   // The reference force file records where the right-foot load acts in calcn_r.
   const int px = r.ref_force.ColumnIndex("calcn_r_right_foot_px");
@@ -123,9 +121,7 @@ TEST(Validation, GroundReactionPointMatchesOpenSimInTheFootFrame) {
 }
 
 TEST(Validation, InverseDynamicsMatchesReference) {
-  if (!HaveData()) {
-    GTEST_SKIP() << "shared reference data not found in " << kDir;
-  }
+  ASSERT_TRUE(HaveData()) << "the OpenSim reference data are missing from " << kDir;
   const std::string d = kDir + "reference-inverse-dynamics/";
   auto model = ReadOsimFile(d + "subject01_simbody.osim");
   ASSERT_TRUE(model) << model.error();
@@ -178,9 +174,7 @@ TEST(Validation, InverseDynamicsMatchesReference) {
 }
 
 TEST(Validation, StaticOptimizationMatchesReference) {
-  if (!HaveData()) {
-    GTEST_SKIP() << "shared reference data not found in " << kDir;
-  }
+  ASSERT_TRUE(HaveData()) << "the OpenSim reference data are missing from " << kDir;
   const SoRun& r = Reproduce();
   int converged = 0;
   for (const auto& f : r.so.frames) {
@@ -227,9 +221,7 @@ TEST(Validation, StaticOptimizationMatchesReference) {
 }
 
 TEST(Validation, HipContactForceMatchesReference) {
-  if (!HaveData()) {
-    GTEST_SKIP() << "shared reference data not found in " << kDir;
-  }
+  ASSERT_TRUE(HaveData()) << "the OpenSim reference data are missing from " << kDir;
   const SoRun& r = Reproduce();
   const int fx = r.ref_reaction.ColumnIndex("hip_r_on_femur_r_in_femur_r_fx");
   ASSERT_GE(fx, 0);

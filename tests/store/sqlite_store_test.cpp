@@ -117,6 +117,113 @@ TEST_F(SqliteStoreTest, AFileThatIsNotADatabaseIsLeftAlone) {
   EXPECT_FALSE(std::filesystem::exists(path_ + "-wal"));
 }
 
+// Another program's SQLite database is not taken over: hipcoach's files carry an application_id
+// (PRAGMA application_id), and a file without it is used only when it is empty or an older
+// hipcoach's.
+TEST_F(SqliteStoreTest, AnotherProgramsDatabaseIsRefusedAndLeftUntouched) {
+  {
+    Raw raw(path_);
+    ASSERT_EQ(raw.Exec("CREATE TABLE customer(id INTEGER PRIMARY KEY, name TEXT);"
+                       "INSERT INTO customer(name) VALUES ('Ann'), ('Bob');"),
+              SQLITE_OK);
+  }
+  const std::string before = ReadAll(path_);
+  auto store = OpenSqliteStore(path_);
+  ASSERT_FALSE(store) << "another program's database was opened";
+  EXPECT_EQ(store.error().code, ErrorCode::kDataError);
+  EXPECT_NE(store.error().message.find("another program"), std::string::npos)
+      << store.error().message;
+  EXPECT_NE(store.error().message.find("Nothing was changed"), std::string::npos);
+  EXPECT_EQ(ReadAll(path_), before);
+  EXPECT_FALSE(std::filesystem::exists(path_ + "-wal"));
+  // One that says whose it is, even with no tables yet.
+  const std::string other = dir_ + "/other.db";
+  {
+    Raw raw(other);
+    ASSERT_EQ(raw.Exec("PRAGMA application_id = 305419896"), SQLITE_OK);  // 0x12345678
+  }
+  const std::string other_before = ReadAll(other);
+  auto refused = OpenSqliteStore(other);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("another program"), std::string::npos);
+  EXPECT_EQ(ReadAll(other), other_before);
+}
+
+TEST_F(SqliteStoreTest, HipcoachFilesCarryTheirApplicationId) {
+  ASSERT_TRUE(OpenSqliteStore(path_));
+  EXPECT_EQ(Raw(path_).Text("PRAGMA application_id"), std::to_string(kSqliteApplicationId));
+  // A file of an older hipcoach, without the id, is recognised by its tables and marked.
+  const std::string older = dir_ + "/older.db";
+  ASSERT_TRUE(OpenSqliteStore(older));
+  ASSERT_EQ(Raw(older).Exec("PRAGMA application_id = 0"), SQLITE_OK);
+  auto store = OpenSqliteStore(older);
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ(Raw(older).Text("PRAGMA application_id"), std::to_string(kSqliteApplicationId));
+}
+
+// A damaged page is noticed when the file is opened (PRAGMA quick_check), before anything is
+// read from it or written to it.
+TEST_F(SqliteStoreTest, ADamagedDatabaseIsRefusedAndLeftUntouched) {
+  {
+    auto store = OpenSqliteStore(path_);
+    ASSERT_TRUE(store);
+    auto person = (*store)->LocalProfile();
+    ASSERT_TRUE(person);
+    for (int i = 0; i < 400; ++i) {
+      ExerciseLog log;
+      log.person_id = person->person_id;
+      log.at = 1767600000 + i;
+      log.exercise = "glute_bridge_" + std::string(100, static_cast<char>('a' + i % 26));
+      log.sets = 2;
+      ASSERT_TRUE((*store)->AddExerciseLog(log));
+    }
+  }
+  const std::string page_size = Raw(path_).Text("PRAGMA page_size");
+  const std::string root =
+      Raw(path_).Text("SELECT rootpage FROM sqlite_master WHERE name = 'exercise_log'");
+  ASSERT_FALSE(root.empty());
+  // Scribble over the cell pointers of the log table's root page (an interior page: 400 entries
+  // take several pages), past its 12-byte header.
+  std::string bytes = ReadAll(path_);
+  const std::size_t size = std::stoul(page_size);
+  const std::size_t page = std::stoul(root);
+  ASSERT_GT(bytes.size(), page * size);
+  ASSERT_EQ(bytes[(page - 1) * size], '\x05') << "the root page is not an interior page";
+  for (std::size_t i = (page - 1) * size + 12; i < (page - 1) * size + 200; ++i) bytes[i] = '\xff';
+  std::ofstream(path_, std::ios::binary | std::ios::trunc) << bytes;
+  auto store = OpenSqliteStore(path_);
+  ASSERT_FALSE(store) << "a damaged database was opened";
+  EXPECT_EQ(store.error().code, ErrorCode::kDataError);
+  EXPECT_NE(store.error().message.find("is damaged"), std::string::npos) << store.error().message;
+  EXPECT_EQ(ReadAll(path_), bytes);
+}
+
+// Past the size for a full check, opening still checks the profile, which says whose data is
+// whose: a damaged profile page cannot lead to writes under a garbage person id.
+TEST_F(SqliteStoreTest, ALargeDatabaseStillHasItsProfileChecked) {
+  ASSERT_TRUE(OpenSqliteStore(path_));
+  {
+    auto store = OpenSqliteStore(path_);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE((*store)->LocalProfile());
+  }
+  const std::size_t size = std::stoul(Raw(path_).Text("PRAGMA page_size"));
+  const std::size_t page =
+      std::stoul(Raw(path_).Text("SELECT rootpage FROM sqlite_master WHERE name = 'profile'"));
+  std::string bytes = ReadAll(path_);
+  ASSERT_EQ(bytes[(page - 1) * size], '\x0d') << "the profile's page is not a table leaf";
+  // The one cell's pointer, pointing off the end of the page.
+  bytes[(page - 1) * size + 8] = '\xff';
+  bytes[(page - 1) * size + 9] = '\xf0';
+  std::ofstream(path_, std::ios::binary | std::ios::trunc) << bytes;
+  SqliteOptions large;
+  large.full_check_max_bytes = 0;  // every file counts as large
+  auto store = OpenSqliteStore(path_, large);
+  ASSERT_FALSE(store) << "a damaged profile went unnoticed";
+  EXPECT_NE(store.error().message.find("is damaged"), std::string::npos) << store.error().message;
+  EXPECT_EQ(ReadAll(path_), bytes);
+}
+
 TEST_F(SqliteStoreTest, AFolderIsNotADatabase) {
   auto store = OpenSqliteStore(dir_);
   ASSERT_FALSE(store);

@@ -213,6 +213,21 @@ TEST_F(CliTest, ACorruptImportImportsNothing) {
   EXPECT_EQ(json::parse(Hipcoach("export" + Db()).out), json::parse(good));
 }
 
+// `hipcoach import` checks a file's programme as the clinician route does.
+TEST_F(CliTest, AnImportCannotPrescribeWhatTheAssessmentForbids) {
+  TwoWeeks();
+  ASSERT_EQ(Hipcoach("export -o export.json" + Db()).code, 0);
+  json file = json::parse(ReadAll(dir_ + "/export.json"));
+  file["programme_versions"][0]["programme"]["items"][0]["sets"] = 999;
+  std::ofstream(dir_ + "/dose.json") << file.dump();
+  const std::string copy = dir_ + "/copy.db";
+  Outcome dose = Hipcoach("import dose.json --db '" + copy + "'");
+  EXPECT_EQ(dose.code, 2);
+  EXPECT_NE(dose.err.find("sets is 999; it must be from 1 to 4"), std::string::npos) << dose.err;
+  json empty = json::parse(Hipcoach("export --db '" + copy + "'").out);
+  EXPECT_TRUE(empty["programme_versions"].empty());
+}
+
 TEST_F(CliTest, CsvExportHasTheLogs) {
   TwoWeeks();
   ASSERT_EQ(Hipcoach("export --csv csv" + Db()).code, 0);

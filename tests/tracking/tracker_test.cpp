@@ -396,5 +396,22 @@ TEST(TimeTest, IsoRoundTrip) {
   EXPECT_FALSE(ParseIsoUtc("2026-01-05 08:00"));
 }
 
+// Dates that do not exist are refused, not rolled over into the next month.
+TEST(TimeTest, ImpossibleDatesAreRefused) {
+  for (const char* text :
+       {"2026-02-30", "2026-02-29", "2026-04-31", "2026-00-10", "2026-01-32", "0000-01-01",
+        "0000-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "2026-02-30T10:00", "+026-01-05",
+        " 2026-01-05", "2026-1-05", "2026-01-05T24:00", "2026-01-05T08:60", "2026-01-05T08:00:60Z",
+        "2026-01-05T8:00", "2026-01-05T08:00Z0"}) {
+    EXPECT_FALSE(ParseTime(text)) << text;
+    EXPECT_FALSE(ParseIsoUtc(text)) << text;
+  }
+  EXPECT_TRUE(ParseTime("2024-02-29"));
+  EXPECT_TRUE(ParseTime("2000-02-29T10:00"));
+  EXPECT_FALSE(ParseTime("1900-02-29"));
+  EXPECT_TRUE(ParseIsoUtc("9999-12-31T23:59:59Z"));
+  EXPECT_TRUE(ParseIsoUtc("1970-01-01T00:00:00Z"));
+}
+
 }  // namespace
 }  // namespace hipcoach::tracking

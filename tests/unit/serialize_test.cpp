@@ -61,6 +61,24 @@ TEST(AnswersDocument, TheShapeIsChecked) {
   EXPECT_EQ(extra.error().message, "a.json: unknown top-level key 'x' (only \"answers\")");
 }
 
+// Hostile answers files: refused with a message, never an exception, a crash or a silent choice.
+TEST(AnswersDocument, HostileDocumentsAreRefusedWithAMessage) {
+  auto twice =
+      ParseAnswersDocument(Fixture(), R"({"answers": {"fall": false, "fall": true}})", "a.json");
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().message, "a.json:1:34: the key \"fall\" appears twice in one object");
+  auto huge = ParseAnswersDocument(Fixture(), R"({"answers": {"pain_days": 1e999}})", "a.json");
+  ASSERT_FALSE(huge);
+  EXPECT_EQ(huge.error().message, "a.json:1:31: a number is too large");
+  const std::string deep = "{\"answers\": {\"pain_site\": " + std::string(200000, '[');
+  auto nested = ParseAnswersDocument(Fixture(), deep, "a.json");
+  ASSERT_FALSE(nested);
+  EXPECT_NE(nested.error().message.find("nested more than 64 deep"), std::string::npos);
+  auto line = ParseInterviewLine(Fixture(), R"({"id": "fall", "id": "hot_joint", "value": 1})");
+  ASSERT_FALSE(line);
+  EXPECT_NE(line.error().message.find("appears twice"), std::string::npos);
+}
+
 TEST(InterviewLine, ParsesAndValidates) {
   auto input = ParseInterviewLine(Fixture(), R"({"id": "fall", "value": "yes"})");
   ASSERT_TRUE(input);

@@ -257,6 +257,38 @@ async function main() {
     await shot(page, '08-progress');
   });
 
+  await check('a page that loads late does not paint over the page the person moved to', async () => {
+    // The progress data are held back until the person has gone on to Learn, then let go: the
+    // progress view finishes last, and must not replace Learn (issue 12: the guard compared two
+    // values that both followed the newest route).
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    let requested;
+    const asked = new Promise((resolve) => { requested = resolve; });
+    await page.route('**/api/v1/progress', async (route) => {
+      requested();
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.goto(`${base}/#/`);
+      await page.locator('main h1').waitFor();
+      await page.evaluate(() => { window.location.hash = '#/progress'; });
+      await asked;
+      await page.evaluate(() => { window.location.hash = '#/learn'; });
+      await page.getByRole('heading', { name: 'Learn', exact: true }).waitFor();
+      const answered = page.waitForResponse('**/api/v1/progress');
+      release();
+      await answered;
+      // Let the late view run to its end (its response read, its page built).
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+      assert.equal(await page.locator('main h1').first().textContent(), 'Learn');
+      assert.match(page.url(), /#\/learn$/);
+    } finally {
+      await page.unroute('**/api/v1/progress');
+    }
+  });
+
   await check('print views: the programme and the physiotherapist report as PDF', async () => {
     await page.goto(`${base}/#/print/programme`);
     await page.locator('.print-page').waitFor();

@@ -1,6 +1,6 @@
 // The router: #/path -> a view. Views live in views/*.js and render into <main>.
 import { loadStatus, currentStatus } from './api.js';
-import { h, show, errorBox, hashPath, setRoute } from './ui.js';
+import { h, errorBox, hashPath, beginPage, isCurrentPage, pageShow } from './ui.js';
 
 const routes = {
   '': () => import('./views/home.js'),
@@ -40,8 +40,10 @@ function updateNav(status) {
 }
 
 async function route() {
+  // This navigation's page: after every wait, stop if the person has moved on meanwhile.
+  const token = beginPage();
+  const show = pageShow();
   const path = hashPath();
-  setRoute(path);
   const parts = path.split('/').filter(Boolean);
   const name = parts[0] || '';
   let status = currentStatus();
@@ -51,6 +53,7 @@ async function route() {
     show(h('h1', {}, 'hipcoach'), errorBox(error));
     return;
   }
+  if (!isCurrentPage(token)) return;
   updateNav(status);
   const load = routes[name];
   if (!load) {
@@ -63,6 +66,8 @@ async function route() {
   }
   try {
     const view = await load();
+    if (!isCurrentPage(token)) return;
+    // The view takes its own pageShow() as it starts, still on this page.
     await view.render(parts.slice(1), status);
   } catch (error) {
     show(h('h1', {}, 'Something went wrong'), errorBox(error));

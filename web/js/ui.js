@@ -50,19 +50,25 @@ export function alertNow(text) {
   setTimeout(() => { el.textContent = text; }, 30);
 }
 
-// Replaces the page content and moves focus to its heading.
-// The page being shown (the hash's path, without its query). A view that finishes loading after
-// the person has moved on to another page must not paint over that page.
-let routePath = null;
+// Pages and late views. Every navigation begins a new page (beginPage). A view paints with the
+// show() it takes from pageShow() when it starts: that show() paints only while its page is still
+// the one the person is on, so a view that finishes loading after the person has moved on paints
+// nothing. (Comparing the route a view was started for with the current hash is not enough: a
+// global "current route" follows the newest navigation just as the hash does.)
+let page = 0;
 export function hashPath() {
   return window.location.hash.replace(/^#\/?/, '').split('?')[0];
 }
-export function setRoute(path) {
-  routePath = path;
+export function beginPage() {
+  page += 1;
+  return page;
+}
+export function isCurrentPage(token) {
+  return token === page;
 }
 
-export function show(...nodes) {
-  if (routePath !== null && hashPath() !== routePath) return;
+// Replaces the page content and moves focus to its heading.
+function paint(nodes) {
   const main = document.getElementById('main');
   main.replaceChildren(...nodes.flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
   const heading = main.querySelector('h1');
@@ -71,6 +77,16 @@ export function show(...nodes) {
     heading.focus({ preventScroll: false });
   }
   window.scrollTo(0, 0);
+}
+
+// A show() for the page current now; it returns whether it painted.
+export function pageShow() {
+  const mine = page;
+  return (...nodes) => {
+    if (mine !== page) return false;
+    paint(nodes);
+    return true;
+  };
 }
 
 export function errorBox(error) {

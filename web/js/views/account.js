@@ -1,6 +1,6 @@
 // Sign in or create an account (multi-user mode).
 import { post, setSession } from '../api.js';
-import { h, show, id } from '../ui.js';
+import { h, pageShow, id } from '../ui.js';
 
 function form(kind) {
   const userId = id('user');
@@ -34,6 +34,7 @@ function form(kind) {
 }
 
 export async function render(_parts, status) {
+  const show = pageShow();
   if (status.mode !== 'multi_user') {
     show(h('h1', {}, 'No account needed'), h('p', {}, 'hipcoach is running in personal mode: no account, and nothing leaves this computer.'));
     return;

@@ -4,7 +4,7 @@
 // urgent or emergency pause, the person's word that a doctor or physiotherapist has seen them;
 // a refused resume keeps the check-in and says why.
 import { get, post } from '../api.js';
-import { h, show, errorBox, id } from '../ui.js';
+import { h, pageShow, errorBox, id } from '../ui.js';
 import { bodyMap } from '../bodymap.js';
 import { triageCard } from './result.js';
 
@@ -72,6 +72,7 @@ function dangerQuestion(q) {
 }
 
 export async function render() {
+  const show = pageShow();
   let info;
   let regions = [];
   try {
@@ -154,7 +155,7 @@ export async function render() {
     }
     try {
       const saved = await post('/api/v1/checkins', body);
-      done(saved);
+      done(saved, show);
     } catch (e) {
       error.textContent = e.message;
     }
@@ -165,7 +166,7 @@ export async function render() {
     h('p', { class: 'muted' }, 'You can check in as often as you like; each entry is kept with its time.'));
 }
 
-function done(saved) {
+function done(saved, show) {
   const flags = saved.red_flags || [];
   const updates = saved.updates || { escalations: [], changes: [] };
   if (flags.length) {

@@ -1,7 +1,7 @@
 // The clinician's view: people who shared with them (by code), each person's progress and report,
 // and changes to their programme, each recorded with who and why.
 import { get, post } from '../api.js';
-import { h, show, id, errorBox } from '../ui.js';
+import { h, pageShow, id, errorBox } from '../ui.js';
 import { progressSections } from './progress.js';
 import { doseText } from './programme.js';
 
@@ -36,11 +36,11 @@ function adjustForm(link, item, after) {
   return form;
 }
 
-async function patient(link) {
+async function patient(link, show) {
   const parts = [h('h1', {}, `${link.person}`), h('p', {}, h('a', { class: 'button', href: `/api/v1/links/${link.id}/report`, target: '_blank', rel: 'noopener' }, 'Open the report (print)'))];
   try {
     const p = await get(`/api/v1/links/${link.id}/programme`);
-    parts.push(h('section', {}, h('h2', {}, 'Programme'), p.items.map((item) => adjustForm(link, item, () => patient(link)))));
+    parts.push(h('section', {}, h('h2', {}, 'Programme'), p.items.map((item) => adjustForm(link, item, () => patient(link, show)))));
     const s = await get(`/api/v1/links/${link.id}/progress`);
     parts.push(h('section', {}, h('h2', {}, 'Progress'), progressSections(s)));
   } catch (error) {
@@ -51,6 +51,7 @@ async function patient(link) {
 }
 
 export async function render(parts, status) {
+  const show = pageShow();
   if (!status.account || status.account.role !== 'clinician') {
     show(h('h1', {}, 'For physiotherapists'), h('p', {}, 'This page is for clinician accounts.'));
     return;
@@ -62,7 +63,7 @@ export async function render(parts, status) {
       show(h('h1', {}, 'No access'), h('p', {}, 'You have no access to that person (they may have stopped sharing).'));
       return;
     }
-    await patient(link);
+    await patient(link, show);
     return;
   }
   const codeId = id('code');

@@ -1,8 +1,9 @@
 import { get } from '../api.js';
-import { h, show } from '../ui.js';
+import { h, pageShow } from '../ui.js';
 import { figure } from '../figures.js';
 
 export async function render(_parts, status) {
+  const show = pageShow();
   const clinician = status.account && status.account.role === 'clinician';
   if (clinician) {
     window.location.hash = '#/clinician';

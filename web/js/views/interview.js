@@ -2,7 +2,7 @@
 // so far, get the next question or the result). Answers are kept in sessionStorage until the
 // result is saved, so a reload carries on.
 import { get, post } from '../api.js';
-import { h, show, errorBox, id, announce } from '../ui.js';
+import { h, pageShow, errorBox, id, announce } from '../ui.js';
 import { bodyMap } from '../bodymap.js';
 
 const KEY = 'hipcoach.interview';
@@ -40,6 +40,8 @@ export async function render() {
     history.replaceState(null, '', '#/interview');
   }
   const state = load();
+  // The interview's steps paint with this page's show() (not saved: JSON leaves functions out).
+  state.show = pageShow();
   await step(state);
 }
 
@@ -52,7 +54,7 @@ async function step(state, revisit) {
       reply = await post('/api/v1/interview', { answers: state.answers });
     }
   } catch (error) {
-    show(h('h1', {}, 'Your answers'), errorBox(error),
+    state.show(h('h1', {}, 'Your answers'), errorBox(error),
       h('button', { type: 'button', onclick: () => { clearInterview(); render(); } }, 'Start again'));
     return;
   }
@@ -64,7 +66,7 @@ async function step(state, revisit) {
 }
 
 async function finish(state, result) {
-  show(h('h1', {}, 'Working out your result…'));
+  state.show(h('h1', {}, 'Working out your result…'));
   try {
     const saved = await post('/api/v1/assessments', { answers: state.answers });
     sessionStorage.setItem('hipcoach.result', JSON.stringify({ ...saved.result, stop_reason: result.stop_reason, id: saved.id }));
@@ -197,6 +199,6 @@ function renderQuestion(state, q, progress) {
       submit ? h('button', { type: 'submit', class: 'primary' }, 'Next') : null,
       notSure,
       canGoBack ? h('button', { type: 'button', class: 'link-button', onclick: () => goBack(state, q) }, 'Back') : null));
-  show(form);
+  state.show(form);
   announce(`Question ${asked + 1}`);
 }

@@ -1,6 +1,6 @@
 // Explanations: causes, exercises, self-care and education pages, with their sources.
 import { get } from '../api.js';
-import { h, show, errorBox, paragraphs } from '../ui.js';
+import { h, pageShow, errorBox, paragraphs } from '../ui.js';
 import { figure } from '../figures.js';
 
 function sourceList(sources) {
@@ -11,6 +11,7 @@ function sourceList(sources) {
 }
 
 export async function render(parts) {
+  const show = pageShow();
   if (!parts[0]) {
     const list = await get('/api/v1/education');
     show(h('h1', {}, 'Learn'),

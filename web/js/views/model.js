@@ -1,7 +1,7 @@
 // The hip model: how weaker glutes change the force through the hip in walking, with a weakness
 // slider and plots (model::SummariseWeakness on the server).
 import { get } from '../api.js';
-import { h, show, errorBox, id } from '../ui.js';
+import { h, pageShow, errorBox, id } from '../ui.js';
 import { lineChart, barChart } from '../charts.js';
 
 const NAMES = { glute_max: 'gluteus maximus', glute_med: 'gluteus medius', glute_min: 'gluteus minimus', glutes: 'all three glutes', hip_abductors: 'hip abductors' };
@@ -14,6 +14,7 @@ async function summary(group, fraction) {
 }
 
 export async function render(parts) {
+  const show = pageShow();
   const info = await get('/api/v1/model');
   if (!info.available) {
     show(h('h1', {}, 'The hip model'), h('p', {}, 'This build of hipcoach has no hip model.'));

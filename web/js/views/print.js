@@ -1,9 +1,10 @@
 // Print views: the programme on A4 (print stylesheet), and the physiotherapist report (server HTML).
 import { get } from '../api.js';
-import { h, show, errorBox, shortDate } from '../ui.js';
+import { h, pageShow, errorBox, shortDate } from '../ui.js';
 import { exerciseCard } from './programme.js';
 
 export async function render(parts) {
+  const show = pageShow();
   if (parts[0] !== 'programme') {
     window.location.href = '/api/v1/report';
     return;

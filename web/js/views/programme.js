@@ -1,7 +1,7 @@
 // The programme: this week, exercise cards with drawings, doses per side and why each is there;
 // self-care timers (ice, heat) capped at their limits; print and calendar.
 import { get } from '../api.js';
-import { h, show, errorBox, shortDate, id, announce } from '../ui.js';
+import { h, pageShow, errorBox, shortDate, id, announce } from '../ui.js';
 import { figure } from '../figures.js';
 import { Countdown, beep, formatSeconds } from '../timer.js';
 
@@ -71,6 +71,7 @@ function selfCareTimer(care) {
 }
 
 export async function render() {
+  const show = pageShow();
   let p;
   try {
     p = await get('/api/v1/programme');

@@ -1,6 +1,6 @@
 // Progress: the pain trend, adherence and load (inline SVG charts), and what changed and why.
 import { get } from '../api.js';
-import { h, show, errorBox, shortDate } from '../ui.js';
+import { h, pageShow, errorBox, shortDate } from '../ui.js';
 import { lineChart, barChart } from '../charts.js';
 
 export function progressSections(s) {
@@ -35,6 +35,7 @@ export function progressSections(s) {
 }
 
 export async function render() {
+  const show = pageShow();
   let s;
   try {
     s = await get('/api/v1/progress');

@@ -3,7 +3,7 @@
 // with its chance in words, the rest behind "Show more") with "why we think so", what to watch
 // for, medicine cautions and where to learn more.
 import { get } from '../api.js';
-import { h, show, id } from '../ui.js';
+import { h, pageShow, id } from '../ui.js';
 
 let sources = null;
 
@@ -132,6 +132,7 @@ function causesSection(causes, more) {
 }
 
 export async function render() {
+  const show = pageShow();
   await sourceMap();
   const result = await latestResult();
   if (!result) {

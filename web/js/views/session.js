@@ -1,7 +1,7 @@
 // A guided session: today's exercises one by one, per-side hold timers with a get-ready count,
 // a beep and a switch-sides prompt, rest between sets; each exercise is logged as it is done.
 import { get, post, put } from '../api.js';
-import { h, show, errorBox, announce, id } from '../ui.js';
+import { h, pageShow, errorBox, announce, id } from '../ui.js';
 import { figure } from '../figures.js';
 import { Countdown, beep, formatSeconds } from '../timer.js';
 import { doseText, sideOrder } from './programme.js';
@@ -33,6 +33,7 @@ async function countdown(seconds, display, label) {
 }
 
 export async function render() {
+  const show = pageShow();
   let p;
   try {
     p = await get('/api/v1/programme');

@@ -1,7 +1,7 @@
 // Settings: export, import, calendar; in multi-user mode the account, sharing with a
 // physiotherapist (revocable codes) and deleting the account with all its data.
 import { get, post, del, call, setSession, currentStatus } from '../api.js';
-import { h, show, id, errorBox } from '../ui.js';
+import { h, pageShow, id, errorBox } from '../ui.js';
 
 function calendarSection() {
   const timeId = id('time');
@@ -101,6 +101,7 @@ function accountSection(status) {
 }
 
 export async function render(_parts, status) {
+  const show = pageShow();
   const sections = [];
   if (!status.account || status.account.role === 'person') sections.push(calendarSection(), dataSection());
   if (status.account) {
