@@ -282,8 +282,9 @@ json AssessmentJson(const KnowledgeBase& kb, const Assessment& assessment) {
   json causes = json::array();
   for (const RankedCause& ranked : assessment.causes) causes.push_back(cause_json(ranked));
   json more_causes = json::array();
-  for (const RankedCause& ranked : assessment.more_causes)
+  for (const RankedCause& ranked : assessment.more_causes) {
     more_causes.push_back(cause_json(ranked));
+  }
   json rule_out = json::array();
   for (const RankedCause& ranked : assessment.rule_out) rule_out.push_back(cause_json(ranked));
   json doubts = json::array();

@@ -61,6 +61,7 @@ std::string Join(const std::vector<std::string>& items, std::string_view last) {
 
 std::string JoinFindings(const KnowledgeBase& kb, const std::vector<int>& findings) {
   std::vector<std::string> texts;
+  texts.reserve(findings.size());
   for (int f : findings) texts.push_back(kb.findings[static_cast<std::size_t>(f)].text);
   return Join(texts, "or");
 }
