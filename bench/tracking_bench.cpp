@@ -78,7 +78,7 @@ std::string YearDatabase() {
   for (int day = 0; day < 365; ++day) {
     const TimeSeconds midnight = kStart + day * 86400;
     const int pain = std::max(0, 6 - day / 30);
-    (void)store->Transaction([&]() -> Result<void> {
+    (void)store->Transaction(1, [&]() -> Result<void> {
       for (int hour : {8, 20}) {
         CheckIn c;
         c.person_id = 1;

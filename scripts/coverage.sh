@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-2}
 cmake --preset coverage -DHIPCOACH_MODEL=OFF >/dev/null
-cmake --build --preset coverage -j "$JOBS" --target hipcoach_core_tests hipcoach_kb_tests
+cmake --build --preset coverage -j "$JOBS" --target hipcoach_core_tests hipcoach_kb_tests \
+  hipcoach_triage_population
 find build/coverage -name '*.gcda' -delete
 (cd build/coverage && ctest -j "$JOBS" -L core --output-on-failure)
 gcovr --root . --object-directory build/coverage \

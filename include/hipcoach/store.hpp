@@ -194,9 +194,12 @@ class Store {
   virtual Result<std::vector<OutcomeRecord>> Outcomes(RowId person) = 0;
   virtual Result<std::vector<Event>> Events(RowId person) = 0;
 
-  // Runs `body` as one transaction: every write inside it commits together, or (when it returns
-  // an error) none does. Writes inside do not open their own transactions.
-  virtual Result<void> Transaction(const std::function<Result<void>()>& body) = 0;
+  // Runs `body` as one transaction over `person`'s records: every write inside it commits
+  // together, or (when it returns an error) none does. Writes inside do not open their own
+  // transactions, and a nested Transaction() is part of the enclosing one. Transactions for one
+  // person run one after another (across threads, processes and servers), so a use case that
+  // reads, decides and writes inside one cannot interleave with another for the same person.
+  virtual Result<void> Transaction(RowId person, const std::function<Result<void>()>& body) = 0;
 
   // Everything for one person.
   virtual Result<DataSet> Export(RowId person) = 0;

@@ -3,6 +3,7 @@
 // writes nothing to the terminal.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
@@ -79,6 +80,33 @@ struct ItemDecision {
   Decision decision;
 };
 
+// What new data led to: the safety net's escalations and progression's decision for every item
+// (those whose `decision.next` differs from `before` changed the programme).
+struct Updates {
+  bool has_programme = false;  // false: there is no programme to update yet
+  std::vector<Escalation> escalations;
+  std::vector<ItemDecision> decisions;
+};
+
+// A check-in to record: the entry (its person and time are set when it is recorded), the answers
+// to the danger-sign questions when it asked them, a request to resume a paused programme, and
+// the PSFS when it asked it.
+struct CheckInInput {
+  CheckIn checkin;
+  std::optional<Answers> danger_answers;
+  bool resume = false;
+  bool clinician_seen = false;
+  std::optional<OutcomeRecord> psfs;
+};
+
+struct CheckInOutcome {
+  RowId id = 0;
+  std::vector<MatchedRedFlag> red_flags;  // the danger signs the answers showed (they pause)
+  bool resumed = false;
+  std::string not_resumed;  // why a requested resume did not happen
+  Updates updates;
+};
+
 struct State {
   Profile profile;
   std::optional<StoredAssessment> assessment;  // the latest
@@ -92,6 +120,8 @@ struct State {
   std::vector<std::string> pause_red_flags;
 };
 
+// The use cases of tracking. Each one that writes is one transaction that reads, decides and
+// writes, so two requests for one person (on two servers, say) cannot both act on the same state.
 class Tracker {
  public:
   Tracker(const KnowledgeBase& kb, Store& store, Clock& clock)
@@ -106,6 +136,20 @@ class Tracker {
   // Stores the assessment and, when it has a programme, the first programme version; an urgent
   // or emergency result pauses tracking. Returns the assessment's id.
   Result<RowId> SaveAssessment(const Answers& answers, const Assessment& assessment);
+
+  // The state with the plan as progression has it today (what a gap since the last session calls
+  // for, say), without writing anything; `pending` gets every item's decision. Progression is
+  // written when new data arrives (Record, RecordCheckIn).
+  Result<State> LoadToday(std::vector<ItemDecision>* pending = nullptr);
+
+  // Records new data and what follows from it, in one transaction: `write` stores the data (a
+  // session, an exercise log, a quick pain entry), then the safety net and progression run.
+  Result<Updates> Record(const std::function<Result<void>(RowId person)>& write);
+
+  // Records a check-in in one transaction: the danger-sign answers (signs that match pause the
+  // programme), a resume when asked for and allowed, the entry, the weekly outcome measures, then
+  // the safety net and progression.
+  Result<CheckInOutcome> RecordCheckIn(const CheckInInput& input);
 
   // The outcome of each scheduled or logged day of `item` from its start to today.
   Result<std::vector<SessionOutcome>> History(const ActivePlan& plan, const Prescription& item);
@@ -127,10 +171,12 @@ class Tracker {
   // that rests on lasting facts alone is not raised again.
   Result<std::vector<MatchedRedFlag>> RecordDangerAnswers(const Answers& answers);
 
+  // The danger signs a check-in's answers show, read over the latest assessment's lasting facts,
+  // without recording anything (RecordDangerAnswers and RecordCheckIn record them).
+  Result<std::vector<MatchedRedFlag>> DangerSigns(const Answers& answers);
+
   // Whether the weekly danger-sign questions are due (none in `danger_check_days` days).
   Result<bool> DangerCheckDue();
-
-  Result<void> Pause(const std::string& code, const std::string& message);
 
   // Resumes a paused programme, which needs (each refused with a message saying what is missing):
   // the current findings of every sign that paused it, and of any other danger sign, answered
@@ -143,6 +189,20 @@ class Tracker {
   Result<std::vector<DailyPain>> DailyPainScores(int start_day);
 
  private:
+  // Progression over the state's plan, decided but not written.
+  struct Progressed {
+    std::vector<ItemDecision> decisions;
+    ActivePlan plan;  // the plan after the decisions
+    std::vector<Event> events;
+    std::string reason;
+    bool changed = false;
+  };
+  Result<Progressed> Progress(const State& state);
+  // The bodies of the use cases, run inside their callers' transaction.
+  Result<std::vector<Escalation>> RaiseEscalations();
+  Result<std::vector<MatchedRedFlag>> MatchDangerAnswers(RowId person, const Answers& answers);
+  Result<Updates> FollowNewData();
+
   const KnowledgeBase& kb_;
   Store& store_;
   Clock& clock_;

@@ -95,14 +95,14 @@ int Checkin(const KnowledgeBase& kb, Store& store, Clock& clock, const CheckinOp
     out << "Your programme is paused: " << state->pause_message
         << "\nWhen a doctor or physiotherapist says it is safe, run 'hipcoach checkin --resume'.\n";
   }
+  tracking::CheckInInput input;
   if (weekly) {
     auto answers = AskDangerSigns(kb, tracker, *state, p);
     if (!answers) {
       out << "\nStopped; nothing was saved.\n";
       return kExitOk;
     }
-    checkin.danger_check = true;
-    auto matched = tracker.RecordDangerAnswers(*answers);
+    auto matched = tracker.DangerSigns(*answers);
     if (!matched) {
       err << "hipcoach: " << matched.error().message << "\n";
       return kExitFailure;
@@ -113,24 +113,28 @@ int Checkin(const KnowledgeBase& kb, Store& store, Clock& clock, const CheckinOp
       // Resuming may need a clinician's word (after an urgent pause, or for a sign resting on
       // the person's history). Skipping the question is not a yes: the programme stays paused,
       // and the check-in carries on and is saved, as the web check-in does.
-      const bool seen =
+      input.resume = true;
+      input.clinician_seen =
           p.AskYesNo(
                "Since the programme was paused, has a doctor or physiotherapist seen you about "
                "this and said it is safe to exercise?")
               .value_or(false);
-      if (auto ok = tracker.Resume(*answers, seen); !ok) {
-        out << "\nThe programme stays paused. " << ok.error().message << "\n";
-      } else {
-        out << "\nNo danger signs. Your programme is running again; take it gently at first.\n";
-      }
     } else {
       out << "\nNo danger signs. Thank you.\n";
     }
+    input.danger_answers = std::move(*answers);
   }
 
   auto pain = p.AskInt("How much does it hurt right now? (0 = no pain, 10 = worst imaginable)", 0,
                        10, false);
   if (pain.stopped) {
+    // Danger signs already answered are kept (they pause the programme); nothing else is saved.
+    if (input.danger_answers) {
+      if (auto kept = tracker.RecordDangerAnswers(*input.danger_answers); !kept) {
+        err << "hipcoach: " << kept.error().message << "\n";
+        return kExitFailure;
+      }
+    }
     out << "\nStopped; nothing more was saved.\n";
     return kExitOk;
   }
@@ -183,27 +187,23 @@ int Checkin(const KnowledgeBase& kb, Store& store, Clock& clock, const CheckinOp
     }
     psfs = p.AskPsfs(store, state->profile.person_id);
   }
-  checkin.at = clock.Now();
-  auto written = store.Transaction([&]() -> Result<void> {
-    if (auto id = store.AddCheckIn(checkin); !id) return tl::unexpected(id.error());
-    if (weekly) {
-      OutcomeRecord nprs{
-          0, checkin.person_id, checkin.at, "nprs", static_cast<double>(checkin.pain_now), {}};
-      if (auto id = store.AddOutcome(nprs); !id) return tl::unexpected(id.error());
+  input.checkin = checkin;
+  input.psfs = std::move(psfs);
+  auto recorded = tracker.RecordCheckIn(input);
+  if (!recorded) {
+    err << "hipcoach: " << recorded.error().message << "\n";
+    return recorded.error().code == ErrorCode::kInvalidInput ? kExitBadInput : kExitFailure;
+  }
+  if (input.resume) {
+    if (recorded->resumed) {
+      out << "\nNo danger signs. Your programme is running again; take it gently at first.\n";
+    } else {
+      out << "\nThe programme stays paused. " << recorded->not_resumed << "\n";
     }
-    if (psfs) {
-      psfs->person_id = checkin.person_id;
-      psfs->at = checkin.at;
-      if (auto id = store.AddOutcome(*psfs); !id) return tl::unexpected(id.error());
-    }
-    return {};
-  });
-  if (!written) {
-    err << "hipcoach: " << written.error().message << "\n";
-    return kExitBadInput;
   }
   out << "\nSaved. Thank you.\n";
-  return AfterNewData(kb, tracker, out, err);
+  ShowUpdates(kb, recorded->updates, out);
+  return kExitOk;
 }
 
 int Log(const KnowledgeBase& kb, Store& store, Clock& clock, const LogOptions& o, std::ostream& out,
@@ -244,7 +244,8 @@ int Log(const KnowledgeBase& kb, Store& store, Clock& clock, const LogOptions& o
     }
     return value;
   };
-  Result<RowId> written = MakeError(ErrorCode::kInvalidInput, "nothing to log");
+  // What to save; saved with what it leads to (the safety net, progression) in one transaction.
+  std::function<Result<RowId>()> write;
   if (o.what == "pain") {
     if (o.values.size() != 1) {
       err << "hipcoach: say how much it hurts now, 0-10: 'hipcoach log pain 4'. Nothing was "
@@ -261,7 +262,7 @@ int Log(const KnowledgeBase& kb, Store& store, Clock& clock, const LogOptions& o
     if (o.running_km >= 0) c.running_km = o.running_km;
     if (o.cycling_minutes >= 0) c.cycling_minutes = o.cycling_minutes;
     if (o.sitting_hours >= 0) c.sitting_hours = o.sitting_hours;
-    written = store.AddCheckIn(c);
+    write = [&store, c] { return store.AddCheckIn(c); };
   } else if (o.what == "exercise") {
     if (o.values.size() != 1) {
       err << "hipcoach: name the exercise: 'hipcoach log exercise glute_bridge --sets 2 --reps "
@@ -292,7 +293,7 @@ int Log(const KnowledgeBase& kb, Store& store, Clock& clock, const LogOptions& o
     log.hold_seconds = o.hold;
     log.pain = o.pain;
     if (o.effort >= 0) log.effort = o.effort;
-    written = store.AddExerciseLog(log);
+    write = [&store, log] { return store.AddExerciseLog(log); };
   } else if (o.what == "psfs") {
     OutcomeRecord psfs;
     psfs.person_id = *person;
@@ -314,18 +315,24 @@ int Log(const KnowledgeBase& kb, Store& store, Clock& clock, const LogOptions& o
       sum += *score;
     }
     psfs.score = psfs.items.empty() ? 0 : sum / static_cast<double>(psfs.items.size());
-    written = store.AddOutcome(psfs);
+    write = [&store, psfs] { return store.AddOutcome(psfs); };
   } else {
     err << fmt::format("hipcoach: I can log pain, exercise or psfs, not '{}'.\n", o.what);
     return kExitBadInput;
   }
-  if (!written) {
-    err << "hipcoach: " << written.error().message
-        << (written.error().code == ErrorCode::kInvalidInput ? ". Nothing was saved.\n" : "\n");
-    return written.error().code == ErrorCode::kInvalidInput ? kExitBadInput : kExitFailure;
+  auto updates = tracker.Record([&](RowId) -> Result<void> {
+    auto id = write();
+    if (!id) return tl::unexpected(id.error());
+    return {};
+  });
+  if (!updates) {
+    err << "hipcoach: " << updates.error().message
+        << (updates.error().code == ErrorCode::kInvalidInput ? ". Nothing was saved.\n" : "\n");
+    return updates.error().code == ErrorCode::kInvalidInput ? kExitBadInput : kExitFailure;
   }
   out << "Saved.\n";
-  return AfterNewData(kb, tracker, out, err);
+  ShowUpdates(kb, *updates, out);
+  return kExitOk;
 }
 
 }  // namespace hipcoach::cli

@@ -74,8 +74,11 @@ int Emit(const std::string& output, const std::string& text, const std::string& 
 int SaveAssessment(const KnowledgeBase& kb, Store& store, tracking::Clock& clock,
                    const Answers& answers, const Assessment& assessment, std::ostream& note);
 
-// Prints escalations and programme changes after new data (shared by checkin, log, session).
-int AfterNewData(const KnowledgeBase& kb, tracking::Tracker& tracker, std::ostream& out,
-                 std::ostream& err);
+// Prints what new data led to: escalations and programme changes (checkin, log, session).
+void ShowUpdates(const KnowledgeBase& kb, const tracking::Updates& updates, std::ostream& out);
+
+// Prints the programme changes among `decisions` under `heading`, if there are any.
+void ShowChanges(const std::vector<tracking::ItemDecision>& decisions, const std::string& heading,
+                 std::ostream& out);
 
 }  // namespace hipcoach::cli

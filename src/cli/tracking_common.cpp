@@ -35,30 +35,23 @@ int SaveAssessment(const KnowledgeBase& kb, Store& store, tracking::Clock& clock
   return kExitOk;
 }
 
-int AfterNewData(const KnowledgeBase& kb, tracking::Tracker& tracker, std::ostream& out,
-                 std::ostream& err) {
-  auto raised = tracker.CheckSafety();
-  if (!raised) {
-    err << "hipcoach: " << raised.error().message << "\n";
-    return kExitFailure;
-  }
-  for (const Escalation& e : *raised) {
+void ShowUpdates(const KnowledgeBase& kb, const tracking::Updates& updates, std::ostream& out) {
+  for (const Escalation& e : updates.escalations) {
     const TriageLevelInfo& level = kb.rules.Level(e.level);
     out << fmt::format("\n*** {} ***\n{}\n", level.title, e.message);
   }
-  auto decisions = tracker.UpdateProgramme();
-  if (!decisions) {
-    err << "hipcoach: " << decisions.error().message << "\n";
-    return kExitFailure;
-  }
+  ShowChanges(updates.decisions, "Your programme has changed:", out);
+}
+
+void ShowChanges(const std::vector<tracking::ItemDecision>& decisions, const std::string& heading,
+                 std::ostream& out) {
   bool first = true;
-  for (const tracking::ItemDecision& d : *decisions) {
+  for (const tracking::ItemDecision& d : decisions) {
     if (d.decision.next == d.before) continue;
-    if (first) out << "\nYour programme has changed:\n";
+    if (first) out << "\n" << heading << "\n";
     first = false;
     out << "  - " << d.decision.reason << "\n";
   }
-  return kExitOk;
 }
 
 }  // namespace hipcoach::cli

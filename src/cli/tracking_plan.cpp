@@ -89,10 +89,16 @@ int Plan(const KnowledgeBase& kb, Store& store, Clock& clock, std::ostream& out,
          std::ostream& err) {
   Tracker tracker(kb, store, clock);
   if (!NeedPlan(tracker, err)) return kExitFailure;
-  // Looking at the plan applies what the logs call for (a restart after a gap, missed sessions).
-  if (int rc = AfterNewData(kb, tracker, out, err); rc != kExitOk) return rc;
-  auto state = NeedPlan(tracker, err);
-  if (!state) return kExitFailure;
+  // The plan as the logs make it today (a restart after a gap, missed sessions); looking saves
+  // nothing: the change is saved with the next check-in, session or log.
+  std::vector<tracking::ItemDecision> pending;
+  auto today_state = tracker.LoadToday(&pending);
+  if (!today_state) {
+    err << "hipcoach: " << today_state.error().message << "\n";
+    return kExitFailure;
+  }
+  ShowChanges(pending, "Your programme changes from today:", out);
+  auto state = std::optional<tracking::State>(std::move(*today_state));
   const tracking::ActivePlan& plan = *state->plan;
   const int today = tracking::LocalDay(clock.Now());
   std::string phase_name;

@@ -64,10 +64,15 @@ int Session(const KnowledgeBase& kb, Store& store, Clock& clock, const SessionOp
            "--resume'.\n";
     return kExitFailure;
   }
-  // Apply what the logs call for first (a gentle restart after a gap, say).
-  if (int rc = AfterNewData(kb, tracker, out, err); rc != kExitOk) return rc;
-  state = tracker.Load();
-  if (!state) return kExitFailure;
+  // Today's plan, with what the logs call for (a gentle restart after a gap, say); the change is
+  // saved with this session's logs.
+  std::vector<tracking::ItemDecision> pending;
+  state = tracker.LoadToday(&pending);
+  if (!state) {
+    err << "hipcoach: " << state.error().message << "\n";
+    return kExitFailure;
+  }
+  ShowChanges(pending, "Your programme has changed:", out);
   const tracking::ActivePlan& plan = *state->plan;
   const RowId person = state->profile.person_id;
   const int today = tracking::LocalDay(clock.Now());
@@ -203,7 +208,7 @@ int Session(const KnowledgeBase& kb, Store& store, Clock& clock, const SessionOp
     if (effort.stopped) return stop();
     for (ExerciseLog& log : logs) log.effort = effort.value;
     session.state_json = nlohmann::json{{"next", next + 1}}.dump();
-    auto written = store.Transaction([&]() -> Result<void> {
+    auto written = store.Transaction(person, [&]() -> Result<void> {
       for (const ExerciseLog& log : logs) {
         if (auto id = store.AddExerciseLog(log); !id) return tl::unexpected(id.error());
       }
@@ -234,12 +239,20 @@ int Session(const KnowledgeBase& kb, Store& store, Clock& clock, const SessionOp
   session.status = "completed";
   session.ended_at = clock.Now();
   session.state_json = nlohmann::json{{"next", items.size()}}.dump();
-  if (auto ok = store.UpdateSession(session); !ok) {
-    err << "hipcoach: " << ok.error().message << "\n";
+  auto updates = tracker.Record([&](RowId) { return store.UpdateSession(session); });
+  if (!updates) {
+    err << "hipcoach: " << updates.error().message << "\n";
     return kExitFailure;
   }
   out << "\nSession complete and saved. Well done.\n";
-  return AfterNewData(kb, tracker, out, err);
+  // The changes shown when the session started are the ones saved now: not shown twice.
+  std::erase_if(updates->decisions, [&](const tracking::ItemDecision& d) {
+    return std::any_of(pending.begin(), pending.end(), [&](const tracking::ItemDecision& shown) {
+      return shown.before == d.before && shown.decision.next == d.decision.next;
+    });
+  });
+  ShowUpdates(kb, *updates, out);
+  return kExitOk;
 }
 
 }  // namespace hipcoach::cli

@@ -452,7 +452,7 @@ void App::LinkView(const http::Request&, const Caller& caller, const Params& par
   WithStore(patient, [&](Store& store) {
     Tracker tracker(kb_, store, clock_);
     if (what == "programme") {
-      SendJson(res, ProgrammeJson(store, tracker, false));
+      SendJson(res, ProgrammeJson(store, tracker));
     } else if (what == "progress") {
       SendJson(res, ProgressJson(store, tracker));
     } else if (what == "report") {
@@ -532,7 +532,7 @@ void App::LinkAdjust(const http::Request& req, const Caller& caller, const Param
         fmt::format("Your physiotherapist ({}) {} {}: {}", caller.account->username,
                     remove ? "removed" : "changed", name, why);
     const TimeSeconds now = clock_.Now();
-    Must(store.Transaction([&]() -> Result<void> {
+    Must(store.Transaction(person.person_id, [&]() -> Result<void> {
       auto version = store.AddProgrammeVersion(
           {0, person.person_id, now, state.version ? state.version->assessment_id : std::nullopt,
            tracking::PlanJson(plan).dump(), reason});

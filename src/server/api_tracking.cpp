@@ -63,9 +63,12 @@ json EscalationsJson(const KnowledgeBase& kb, const std::vector<Escalation>& lis
 
 }  // namespace
 
-json App::AfterNewData(Tracker& tracker) {
-  auto raised = Must(tracker.CheckSafety());
-  auto decisions = Must(tracker.UpdateProgramme());
+json App::UpdatesJson(const tracking::Updates& updates) {
+  return {{"escalations", EscalationsJson(kb_, updates.escalations)},
+          {"changes", ChangesJson(updates.decisions)}};
+}
+
+json App::ChangesJson(const std::vector<tracking::ItemDecision>& decisions) {
   json changes = json::array();
   for (const tracking::ItemDecision& d : decisions) {
     if (d.decision.next == d.before) continue;
@@ -74,17 +77,16 @@ json App::AfterNewData(Tracker& tracker) {
                        {"code", d.decision.code},
                        {"reason", d.decision.reason}});
   }
-  return {{"escalations", EscalationsJson(kb_, raised)}, {"changes", changes}};
+  return changes;
 }
 
-json App::ProgrammeJson(Store& store, Tracker& tracker, bool apply_rules) {
-  json after = json::object();
-  if (apply_rules) {
-    // Looking at the plan applies what the logs call for (a restart after a gap, say).
-    NeedPlan(tracker);
-    after = AfterNewData(tracker);
-  }
-  const tracking::State state = NeedPlan(tracker);
+json App::ProgrammeJson(Store& store, Tracker& tracker) {
+  // The plan as progression has it today (a restart after a gap, say); looking writes nothing,
+  // and the change is saved with the next check-in, session or log.
+  std::vector<tracking::ItemDecision> pending;
+  const tracking::State state = Must(tracker.LoadToday(&pending));
+  if (!state.plan) NeedPlan(tracker);
+  const json after = {{"escalations", json::array()}, {"changes", ChangesJson(pending)}};
   const tracking::ActivePlan& plan = *state.plan;
   const int today = tracking::LocalDay(clock_.Now());
   std::string phase_name;
@@ -277,7 +279,7 @@ void App::GetProgramme(const http::Request&, const Caller& caller, const Params&
                        http::Response& res) {
   WithStore(caller, [&](Store& store) {
     Tracker tracker(kb_, store, clock_);
-    SendJson(res, ProgrammeJson(store, tracker, true));
+    SendJson(res, ProgrammeJson(store, tracker));
   });
 }
 
@@ -326,12 +328,15 @@ void App::UpdateSession(const http::Request& req, const Caller& caller, const Pa
     if (!session) Throw(404, "not_found", "That session does not exist.");
     session->status = status;
     session->state_json = state.dump();
-    if (status != "in_progress") session->ended_at = clock_.Now();
-    Must(store.UpdateSession(*session));
     json out = {{"id", id}, {"status", status}};
-    if (status != "in_progress") {
+    if (status == "in_progress") {
+      Must(store.UpdateSession(*session));
+    } else {
+      // A session that ends is new data: saved with what it leads to, in one transaction.
+      session->ended_at = clock_.Now();
       Tracker tracker(kb_, store, clock_);
-      out["updates"] = AfterNewData(tracker);
+      out["updates"] = UpdatesJson(
+          Must(tracker.Record([&](RowId) { return store.UpdateSession(*session); })));
     }
     SendJson(res, out);
   });
@@ -368,12 +373,19 @@ void App::AddLog(const http::Request& req, const Caller& caller, const Params&,
     log.at = *t;
   }
   WithStore(caller, [&](Store& store) {
-    const RowId id = Must(store.AddExerciseLog(log));
-    json out = {{"id", id}};
+    json out = json::object();
     // A quick log (outside a guided session) is applied at once; a session when it ends.
-    if (!log.session_id) {
+    if (log.session_id) {
+      out["id"] = Must(store.AddExerciseLog(log));
+    } else {
       Tracker tracker(kb_, store, clock_);
-      if (Must(tracker.Load()).plan) out["updates"] = AfterNewData(tracker);
+      const tracking::Updates updates = Must(tracker.Record([&](RowId) -> Result<void> {
+        auto id = store.AddExerciseLog(log);
+        if (!id) return tl::unexpected(id.error());
+        out["id"] = *id;
+        return {};
+      }));
+      if (updates.has_programme) out["updates"] = UpdatesJson(updates);
     }
     SendJson(res, out, 201);
   });
@@ -491,50 +503,20 @@ void App::AddCheckIn(const http::Request& req, const Caller& caller, const Param
   if (auto ok = ValidateRecord(c); !ok) Throw(400, "invalid_field", ok.error().message);
   WithStore(caller, [&](Store& store) {
     Tracker tracker(kb_, store, clock_);
-    const tracking::State state = Must(tracker.Load());
-    c.at = clock_.Now();
-    json out = json::object();
+    const tracking::CheckInOutcome recorded =
+        Must(tracker.RecordCheckIn({c, std::move(danger), resume, clinician_seen, psfs}));
     json flags = json::array();
-    bool resumed = false;
-    std::string not_resumed;
-    if (danger) {
-      for (const MatchedRedFlag& m : Must(tracker.RecordDangerAnswers(*danger))) {
-        const RedFlag& flag = kb_.red_flags[static_cast<std::size_t>(m.red_flag)];
-        flags.push_back({{"id", flag.id},
-                         {"name", flag.name},
-                         {"level", ToString(flag.level)},
-                         {"action", flag.action},
-                         {"uncertain", m.uncertain}});
-      }
-      if (flags.empty() && resume && state.paused) {
-        // The check-in is kept either way; a resume the rules do not allow says why.
-        auto ok = tracker.Resume(*danger, clinician_seen);
-        resumed = ok.has_value();
-        if (!ok && ok.error().code != ErrorCode::kInvalidInput) Must(ok);
-        if (!ok) not_resumed = ok.error().message;
-      }
-    } else if (resume && state.paused) {
-      not_resumed = "Resuming needs the danger-sign questions answered at this check-in.";
+    for (const MatchedRedFlag& m : recorded.red_flags) {
+      const RedFlag& flag = kb_.red_flags[static_cast<std::size_t>(m.red_flag)];
+      flags.push_back({{"id", flag.id},
+                       {"name", flag.name},
+                       {"level", ToString(flag.level)},
+                       {"action", flag.action},
+                       {"uncertain", m.uncertain}});
     }
-    Must(store.Transaction([&]() -> Result<void> {
-      auto id = store.AddCheckIn(c);
-      if (!id) return tl::unexpected(id.error());
-      out["id"] = *id;
-      if (c.danger_check) {
-        OutcomeRecord nprs{0, c.person_id, c.at, "nprs", static_cast<double>(c.pain_now), {}};
-        if (auto o = store.AddOutcome(nprs); !o) return tl::unexpected(o.error());
-      }
-      if (psfs) {
-        psfs->person_id = c.person_id;
-        psfs->at = c.at;
-        if (auto o = store.AddOutcome(*psfs); !o) return tl::unexpected(o.error());
-      }
-      return {};
-    }));
-    out["red_flags"] = flags;
-    out["resumed"] = resumed;
-    if (!not_resumed.empty()) out["not_resumed"] = not_resumed;
-    if (state.plan) out["updates"] = AfterNewData(tracker);
+    json out = {{"id", recorded.id}, {"red_flags", flags}, {"resumed", recorded.resumed}};
+    if (!recorded.not_resumed.empty()) out["not_resumed"] = recorded.not_resumed;
+    if (recorded.updates.has_programme) out["updates"] = UpdatesJson(recorded.updates);
     SendJson(res, out, 201);
   });
 }

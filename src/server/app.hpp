@@ -141,9 +141,10 @@ class App {
   void LinkAdjust(const http::Request&, const Caller&, const Params&, http::Response&);
 
   // Shared builders over a person's Store (api_tracking.cpp).
-  json ProgrammeJson(Store& store, tracking::Tracker& tracker, bool apply_rules);
+  json ProgrammeJson(Store& store, tracking::Tracker& tracker);
   json ProgressJson(Store& store, tracking::Tracker& tracker);
-  json AfterNewData(tracking::Tracker& tracker);
+  json UpdatesJson(const tracking::Updates& updates);
+  json ChangesJson(const std::vector<tracking::ItemDecision>& decisions);
   // The live link `id` of the calling clinician, with the person's account; throws ApiError.
   std::pair<ClinicianLink, Account> ClinicianLinkFor(const Caller& caller, const std::string& id);
 

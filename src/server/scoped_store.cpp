@@ -105,8 +105,9 @@ class ScopedStore final : public Store {
     return inner_.Events(person);
   }
 
-  Result<void> Transaction(const std::function<Result<void>()>& body) override {
-    return inner_.Transaction(body);
+  Result<void> Transaction(RowId person, const std::function<Result<void>()>& body) override {
+    if (person != me()) return NotYours();
+    return inner_.Transaction(person, body);
   }
 
   Result<DataSet> Export(RowId person) override {
@@ -140,7 +141,7 @@ class ScopedStore final : public Store {
     Reassign(d);
     if (ids_ == IdPolicy::kKeep) return inner_.Import(d, replace);
     // Rows get new ids (another person may hold the file's ids); references follow them.
-    return inner_.Transaction([&]() -> Result<void> {
+    return inner_.Transaction(me(), [&]() -> Result<void> {
       DataSet empty;
       empty.profile = profile_;
       if (auto ok = inner_.Import(empty, replace); !ok) return ok;

@@ -34,6 +34,15 @@ using pg::Text;
 
 // Serialises migrations of one database across processes ("hipcoach" in ASCII).
 constexpr std::int64_t kMigrationLock = 0x686970636f616368;
+// The first key of the per-person advisory locks that make one person's transactions run one
+// after another (the second key is the person id, folded into 31 bits: two people sharing a key
+// only wait for each other).
+constexpr int kPersonLock = 0x68637070;
+
+std::string PersonLockSql(RowId person) {
+  return fmt::format("SELECT pg_advisory_xact_lock({}, {})", kPersonLock,
+                     person % std::int64_t{2147483648});
+}
 
 static_assert(kPostgresSchemaVersion == static_cast<int>(pg::kMigrations.size()),
               "kPostgresSchemaVersion (store.hpp) must be the number of migrations");
@@ -353,8 +362,8 @@ class PostgresStore final : public Store {
         });
   }
 
-  Result<void> Transaction(const std::function<Result<void>()>& body) override {
-    return InTransaction(0, false, body);
+  Result<void> Transaction(RowId person, const std::function<Result<void>()>& body) override {
+    return InTransaction(person, false, body);
   }
 
   Result<DataSet> Export(RowId person) override {
@@ -434,6 +443,7 @@ class PostgresStore final : public Store {
     const PostgresStore* store;
     pg::Connection* conn;
     RowId person;
+    std::vector<RowId> locked;  // the people whose lock the transaction holds
   };
 
   static std::vector<Pin>& Pins() {
@@ -443,8 +453,10 @@ class PostgresStore final : public Store {
 
   class PinGuard {
    public:
-    PinGuard(const PostgresStore* store, pg::Connection* conn, RowId person) : store_(store) {
-      Pins().push_back(Pin{store, conn, person});
+    PinGuard(const PostgresStore* store, pg::Connection* conn, RowId person, bool locked)
+        : store_(store) {
+      Pins().push_back(Pin{store, conn, person, {}});
+      if (locked) Pins().back().locked.push_back(person);
     }
     ~PinGuard() {
       auto& pins = Pins();
@@ -465,13 +477,16 @@ class PostgresStore final : public Store {
     return nullptr;
   }
 
-  // BEGIN, durable commits (whatever the server's default), and the person for row-level
-  // security. A connection the server dropped while idle is reset and BEGIN tried once more.
+  // BEGIN, durable commits (whatever the server's default), the person for row-level security
+  // and, for a transaction that writes, the person's lock (taken before anything is read, so the
+  // body reads what the previous holder committed). A connection the server dropped while idle
+  // is reset and BEGIN tried once more.
   static Result<void> Begin(pg::Connection& c, RowId person, bool snapshot) {
     std::string sql = snapshot ? "BEGIN ISOLATION LEVEL REPEATABLE READ; " : "BEGIN; ";
     sql += "SET LOCAL synchronous_commit = on";
     if (person > 0) {
       sql += fmt::format("; SELECT set_config('hipcoach.person_id', '{}', true)", person);
+      if (!snapshot) sql += "; " + PersonLockSql(person);
     }
     auto begun = c.ExecScript(sql);
     if (!begun && !c.ok()) {
@@ -499,7 +514,15 @@ class PostgresStore final : public Store {
   // Runs `body` in a transaction pinned to this thread (or inside the one already pinned).
   Result<void> InTransaction(RowId person, bool snapshot,
                              const std::function<Result<void>()>& body) {
-    if (Pinned() != nullptr) return body();
+    if (Pin* pin = Pinned(); pin != nullptr) {
+      // Part of the enclosing transaction, which takes this person's lock too if it has not.
+      if (person > 0 && !snapshot &&
+          std::find(pin->locked.begin(), pin->locked.end(), person) == pin->locked.end()) {
+        HIPCOACH_TRY(pin->conn->ExecScript(PersonLockSql(person)));
+        pin->locked.push_back(person);
+      }
+      return body();
+    }
     auto lease = pool_->Acquire();
     if (!lease) return tl::unexpected(lease.error());
     pg::Connection& c = lease->get();
@@ -507,7 +530,7 @@ class PostgresStore final : public Store {
     Result<void> result;
     {
       // Unpinned however the body ends; if it throws, the lease rolls the transaction back.
-      PinGuard pin(this, &c, person);
+      PinGuard pin(this, &c, person, person > 0 && !snapshot);
       result = body();
     }
     if (result && c.ok() && !c.InTransaction()) {

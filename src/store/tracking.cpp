@@ -357,6 +357,28 @@ Result<RowId> PersonId(Store& store) {
 
 namespace {
 
+// Runs `body(person)` as one transaction for the store's person: what it reads, decides and
+// writes cannot interleave with another use case for the same person. A body that fails writes
+// nothing.
+template <typename Body>
+auto InOneTransaction(Store& store, Body&& body) -> decltype(body(RowId{})) {
+  using Out = decltype(body(RowId{}));
+  auto person = PersonId(store);
+  if (!person) return tl::unexpected(person.error());
+  std::optional<Out> out;
+  auto done = store.Transaction(*person, [&]() -> Result<void> {
+    out.emplace(body(*person));
+    if (!*out) return tl::unexpected(out->error());
+    return {};
+  });
+  if (!done) return tl::unexpected(done.error());
+  return std::move(*out);
+}
+
+}  // namespace
+
+namespace {
+
 // A pause event's details: {"level": "...", "red_flags": [...]}. Pauses from the safety net carry
 // their escalation's level; pauses stored before details existed count as urgent.
 TriageLevel PauseLevel(const KnowledgeBase& kb, const Event& e) {
@@ -515,7 +537,7 @@ Result<RowId> Tracker::SaveAssessment(const Answers& answers, const Assessment& 
   if (!person) return tl::unexpected(person.error());
   const TimeSeconds now = clock_.Now();
   RowId id = 0;
-  auto done = store_.Transaction([&]() -> Result<void> {
+  auto done = store_.Transaction(*person, [&]() -> Result<void> {
     StoredAssessment stored{0,
                             *person,
                             now,
@@ -634,18 +656,18 @@ Result<std::vector<SessionOutcome>> Tracker::History(const ActivePlan& plan,
   return out;
 }
 
-Result<std::vector<ItemDecision>> Tracker::UpdateProgramme() {
-  auto state = Load();
-  if (!state) return tl::unexpected(state.error());
-  std::vector<ItemDecision> decisions;
-  if (!state->plan || state->paused) return decisions;
-  ActivePlan next = *state->plan;
+Result<Tracker::Progressed> Tracker::Progress(const State& state) {
+  Progressed out;
+  if (!state.plan || state.paused) return out;
+  std::vector<ItemDecision>& decisions = out.decisions;
+  ActivePlan& next = out.plan;
+  next = *state.plan;
   const int today = LocalDay(clock_.Now()) - next.start_day;
   std::vector<std::string> reasons;
-  std::vector<Event> events;
+  std::vector<Event>& events = out.events;
   const TimeSeconds now = clock_.Now();
   for (Prescription& item : next.items) {
-    auto history = History(*state->plan, item);
+    auto history = History(*state.plan, item);
     if (!history) return tl::unexpected(history.error());
     // Only what happened before today decides today's plan; today's own log counts tomorrow.
     std::vector<SessionOutcome> before;
@@ -660,33 +682,56 @@ Result<std::vector<ItemDecision>> Tracker::UpdateProgramme() {
                     {"from", item.exercise},
                     {"to", decision.next.exercise},
                     {"sources", decision.sources}};
-    events.push_back(Event{0, state->profile.person_id, now, "programme_change", decision.code,
+    events.push_back(Event{0, state.profile.person_id, now, "programme_change", decision.code,
                            decision.reason, details.dump()});
     item = decision.next;
   }
-  if (reasons.empty()) return decisions;
-  std::string reason;
-  for (const std::string& r : reasons) reason += (reason.empty() ? "" : " ") + r;
-  if (auto ok = CheckNewVersion(kb_, store_, state->profile.person_id, next,
-                                state->version->assessment_id);
+  if (reasons.empty()) return out;
+  for (const std::string& r : reasons) out.reason += (out.reason.empty() ? "" : " ") + r;
+  if (auto ok = CheckNewVersion(kb_, store_, state.profile.person_id, next,
+                                state.version->assessment_id);
       !ok) {
     return MakeError(ErrorCode::kDataError,
                      "progression would break a rule of the knowledge base (" + ok.error().message +
                          "); the programme stays as it is");
   }
-  auto written = store_.Transaction([&]() -> Result<void> {
-    auto version =
-        store_.AddProgrammeVersion({0, state->profile.person_id, now, state->version->assessment_id,
-                                    PlanJson(next).dump(), reason});
+  out.changed = true;
+  return out;
+}
+
+Result<std::vector<ItemDecision>> Tracker::UpdateProgramme() {
+  return InOneTransaction(store_, [&](RowId person) -> Result<std::vector<ItemDecision>> {
+    auto state = Load();
+    if (!state) return tl::unexpected(state.error());
+    auto progressed = Progress(*state);
+    if (!progressed) return tl::unexpected(progressed.error());
+    if (!progressed->changed) return std::move(progressed->decisions);
+    auto version = store_.AddProgrammeVersion({0, person, clock_.Now(),
+                                               state->version->assessment_id,
+                                               PlanJson(progressed->plan).dump(), progressed->reason});
     if (!version) return tl::unexpected(version.error());
-    for (const Event& e : events) HIPCOACH_TRY(store_.AddEvent(e));
-    return {};
+    for (const Event& e : progressed->events) {
+      if (auto added = store_.AddEvent(e); !added) return tl::unexpected(added.error());
+    }
+    return std::move(progressed->decisions);
   });
-  if (!written) return tl::unexpected(written.error());
-  return decisions;
+}
+
+Result<State> Tracker::LoadToday(std::vector<ItemDecision>* pending) {
+  auto state = Load();
+  if (!state) return state;
+  auto progressed = Progress(*state);
+  if (!progressed) return tl::unexpected(progressed.error());
+  if (progressed->changed) state->plan = std::move(progressed->plan);
+  if (pending != nullptr) *pending = std::move(progressed->decisions);
+  return state;
 }
 
 Result<std::vector<Escalation>> Tracker::CheckSafety() {
+  return InOneTransaction(store_, [&](RowId) { return RaiseEscalations(); });
+}
+
+Result<std::vector<Escalation>> Tracker::RaiseEscalations() {
   auto state = Load();
   if (!state) return tl::unexpected(state.error());
   const RowId person = state->profile.person_id;
@@ -744,7 +789,7 @@ Result<std::vector<Escalation>> Tracker::CheckSafety() {
   }
   raised = CheckEscalations(kb_, input);
   if (raised.empty()) return raised;
-  auto written = store_.Transaction([&]() -> Result<void> {
+  auto written = store_.Transaction(person, [&]() -> Result<void> {
     bool paused = state->paused;
     for (const Escalation& e : raised) {
       json details = {{"level", ToString(e.level)}, {"sources", e.sources}};
@@ -762,6 +807,38 @@ Result<std::vector<Escalation>> Tracker::CheckSafety() {
 }
 
 Result<std::vector<MatchedRedFlag>> Tracker::RecordDangerAnswers(const Answers& answers) {
+  return InOneTransaction(store_, [&](RowId person) { return MatchDangerAnswers(person, answers); });
+}
+
+Result<std::vector<MatchedRedFlag>> Tracker::MatchDangerAnswers(RowId person,
+                                                                 const Answers& answers) {
+  auto signs = DangerSigns(answers);
+  if (!signs) return signs;
+  std::vector<MatchedRedFlag>& matched = *signs;
+  if (matched.empty()) return signs;
+  const TimeSeconds now = clock_.Now();
+  auto written = store_.Transaction(person, [&]() -> Result<void> {
+    TriageLevel level = TriageLevel::kSelfCare;
+    for (const MatchedRedFlag& m : matched) {
+      const RedFlag& flag = kb_.red_flags[static_cast<std::size_t>(m.red_flag)];
+      level = std::max(level, flag.level);
+      json details = {{"level", ToString(flag.level)},
+                      {"uncertain", m.uncertain},
+                      {"answers", AnswersDocument(answers)["answers"]}};
+      HIPCOACH_TRY(
+          store_.AddEvent({0, person, now, "danger_sign", flag.id, flag.action, details.dump()}));
+    }
+    // Each new danger sign is recorded with the pause, so that resuming needs it answered "no".
+    HIPCOACH_TRY(store_.AddEvent({0, person, now, "pause", "danger_sign",
+                                  EscalationMessage(kb_, "danger_sign", 0, 0, 0),
+                                  PauseDetails(kb_, level, matched).dump()}));
+    return {};
+  });
+  if (!written) return tl::unexpected(written.error());
+  return signs;
+}
+
+Result<std::vector<MatchedRedFlag>> Tracker::DangerSigns(const Answers& answers) {
   auto person = PersonId(store_);
   if (!person) return tl::unexpected(person.error());
   auto state = Load();
@@ -779,26 +856,6 @@ Result<std::vector<MatchedRedFlag>> Tracker::RecordDangerAnswers(const Answers& 
     if (acknowledged && Uncleared(kb_, flag, findings, false).empty()) continue;
     matched.push_back(std::move(m));
   }
-  if (matched.empty()) return matched;
-  const TimeSeconds now = clock_.Now();
-  auto written = store_.Transaction([&]() -> Result<void> {
-    TriageLevel level = TriageLevel::kSelfCare;
-    for (const MatchedRedFlag& m : matched) {
-      const RedFlag& flag = kb_.red_flags[static_cast<std::size_t>(m.red_flag)];
-      level = std::max(level, flag.level);
-      json details = {{"level", ToString(flag.level)},
-                      {"uncertain", m.uncertain},
-                      {"answers", AnswersDocument(answers)["answers"]}};
-      HIPCOACH_TRY(
-          store_.AddEvent({0, *person, now, "danger_sign", flag.id, flag.action, details.dump()}));
-    }
-    // Each new danger sign is recorded with the pause, so that resuming needs it answered "no".
-    HIPCOACH_TRY(store_.AddEvent({0, *person, now, "pause", "danger_sign",
-                                  EscalationMessage(kb_, "danger_sign", 0, 0, 0),
-                                  PauseDetails(kb_, level, matched).dump()}));
-    return {};
-  });
-  if (!written) return tl::unexpected(written.error());
   return matched;
 }
 
@@ -849,18 +906,10 @@ Result<bool> Tracker::DangerCheckDue() {
   return true;
 }
 
-Result<void> Tracker::Pause(const std::string& code, const std::string& message) {
-  auto person = PersonId(store_);
-  if (!person) return tl::unexpected(person.error());
-  auto id = store_.AddEvent({0, *person, clock_.Now(), "pause", code, message, "{}"});
-  if (!id) return tl::unexpected(id.error());
-  return {};
-}
-
 Result<void> Tracker::Resume(const Answers& danger_answers, bool clinician_seen) {
   auto person = PersonId(store_);
   if (!person) return tl::unexpected(person.error());
-  return store_.Transaction([&]() -> Result<void> {
+  return store_.Transaction(*person, [&]() -> Result<void> {
     auto state = Load();
     if (!state) return tl::unexpected(state.error());
     if (!state->paused) return MakeError(ErrorCode::kInvalidInput, "The programme is not paused.");
@@ -919,6 +968,74 @@ Result<void> Tracker::Resume(const Answers& danger_answers, bool clinician_seen)
          details.dump()});
     if (!id) return tl::unexpected(id.error());
     return {};
+  });
+}
+
+Result<Updates> Tracker::Record(const std::function<Result<void>(RowId person)>& write) {
+  return InOneTransaction(store_, [&](RowId person) -> Result<Updates> {
+    HIPCOACH_TRY(write(person));
+    return FollowNewData();
+  });
+}
+
+Result<Updates> Tracker::FollowNewData() {
+  Updates out;
+  auto state = Load();
+  if (!state) return tl::unexpected(state.error());
+  if (!state->plan) return out;
+  out.has_programme = true;
+  auto raised = RaiseEscalations();
+  if (!raised) return tl::unexpected(raised.error());
+  out.escalations = std::move(*raised);
+  auto decisions = UpdateProgramme();
+  if (!decisions) return tl::unexpected(decisions.error());
+  out.decisions = std::move(*decisions);
+  return out;
+}
+
+Result<CheckInOutcome> Tracker::RecordCheckIn(const CheckInInput& input) {
+  return InOneTransaction(store_, [&](RowId person) -> Result<CheckInOutcome> {
+    CheckInOutcome out;
+    auto state = Load();
+    if (!state) return tl::unexpected(state.error());
+    CheckIn c = input.checkin;
+    c.person_id = person;
+    c.at = clock_.Now();
+    c.danger_check = input.danger_answers.has_value();
+    if (input.danger_answers) {
+      auto matched = MatchDangerAnswers(person, *input.danger_answers);
+      if (!matched) return tl::unexpected(matched.error());
+      out.red_flags = std::move(*matched);
+      if (out.red_flags.empty() && input.resume && state->paused) {
+        // The check-in is kept either way; a resume the rules do not allow says why.
+        auto resumed = Resume(*input.danger_answers, input.clinician_seen);
+        if (!resumed && resumed.error().code != ErrorCode::kInvalidInput) {
+          return tl::unexpected(resumed.error());
+        }
+        out.resumed = resumed.has_value();
+        if (!resumed) out.not_resumed = resumed.error().message;
+      }
+    } else if (input.resume && state->paused) {
+      out.not_resumed = "Resuming needs the danger-sign questions answered at this check-in.";
+    }
+    auto id = store_.AddCheckIn(c);
+    if (!id) return tl::unexpected(id.error());
+    out.id = *id;
+    // The weekly check-in's pain is also an outcome measure (NPRS), as is the PSFS.
+    if (c.danger_check) {
+      OutcomeRecord nprs{0, person, c.at, "nprs", static_cast<double>(c.pain_now), {}};
+      if (auto o = store_.AddOutcome(nprs); !o) return tl::unexpected(o.error());
+    }
+    if (input.psfs) {
+      OutcomeRecord psfs = *input.psfs;
+      psfs.person_id = person;
+      psfs.at = c.at;
+      if (auto o = store_.AddOutcome(psfs); !o) return tl::unexpected(o.error());
+    }
+    auto updates = FollowNewData();
+    if (!updates) return tl::unexpected(updates.error());
+    out.updates = std::move(*updates);
+    return out;
   });
 }
 

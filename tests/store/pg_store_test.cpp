@@ -340,14 +340,20 @@ TEST_F(PostgresStoreTest, ManyThreadsWriteAtOnce) {
 TEST_F(PostgresStoreTest, TransactionsOnSeveralThreadsCommitOrRollBackAlone) {
   auto store = OpenStore(8);
   ASSERT_NE(store, nullptr);
-  const RowId a = store->LocalProfile()->person_id;
   constexpr int kThreads = 6;
+  // One person per thread: transactions of different people run at the same time.
+  std::vector<RowId> people;
+  for (int t = 0; t < kThreads; ++t) {
+    people.push_back(2000100 + t);
+    ASSERT_TRUE(store->Import(EmptyPerson(people.back()), false));
+  }
   std::barrier inside(kThreads);
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-      auto result = store->Transaction([&]() -> Result<void> {
+      const RowId a = people[static_cast<std::size_t>(t)];
+      auto result = store->Transaction(a, [&]() -> Result<void> {
         for (int i = 0; i < 5; ++i) {
           if (auto id = store->AddExerciseLog(Log(a, kT0 + t * 100 + i)); !id) {
             return tl::unexpected(id.error());
@@ -372,10 +378,48 @@ TEST_F(PostgresStoreTest, TransactionsOnSeveralThreadsCommitOrRollBackAlone) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), kThreads / 2);
-  auto all = store->ExerciseLogs(a, kNone, kAll);
-  ASSERT_TRUE(all);
-  ASSERT_EQ(all->size(), static_cast<std::size_t>(kThreads / 2 * 5));
-  for (const ExerciseLog& l : *all) EXPECT_EQ((l.at - kT0) / 100 % 2, 0) << l.at;
+  for (int t = 0; t < kThreads; ++t) {
+    auto all = store->ExerciseLogs(people[static_cast<std::size_t>(t)], kNone, kAll);
+    ASSERT_TRUE(all);
+    EXPECT_EQ(all->size(), t % 2 == 0 ? 5u : 0u) << "thread " << t;
+  }
+}
+
+TEST_F(PostgresStoreTest, TransactionsForOnePersonRunOneAfterAnother) {
+  // Two stores over one database (two servers): the second transaction for the same person
+  // starts only when the first has committed, so it reads what the first wrote.
+  auto first = OpenStore(2);
+  auto second = OpenStore(2);
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  const RowId a = first->LocalProfile()->person_id;
+  std::atomic<bool> first_inside{false};
+  std::atomic<bool> first_done{false};
+  std::size_t seen_by_second = 99;
+  std::thread other([&] {
+    while (!first_inside.load()) std::this_thread::yield();
+    auto done = second->Transaction(a, [&]() -> Result<void> {
+      // Only reachable once the first has committed.
+      EXPECT_TRUE(first_done.load());
+      auto logs = second->ExerciseLogs(a, kNone, kAll);
+      if (!logs) return tl::unexpected(logs.error());
+      seen_by_second = logs->size();
+      return {};
+    });
+    EXPECT_TRUE(done) << done.error().message;
+  });
+  auto done = first->Transaction(a, [&]() -> Result<void> {
+    first_inside = true;
+    // Long enough for the other thread to reach its lock and wait there.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto id = first->AddExerciseLog(Log(a, kT0));
+    if (!id) return tl::unexpected(id.error());
+    first_done = true;
+    return {};
+  });
+  other.join();
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(seen_by_second, 1u);
 }
 
 TEST_F(PostgresStoreTest, ATransactionIsInvisibleToOtherThreadsUntilItCommits) {
@@ -400,7 +444,7 @@ TEST_F(PostgresStoreTest, ATransactionIsInvisibleToOtherThreadsUntilItCommits) {
     seen_inside = store->ExerciseLogs(a, kNone, kAll)->size();
     advance(2);
   });
-  auto done = store->Transaction([&]() -> Result<void> {
+  auto done = store->Transaction(a, [&]() -> Result<void> {
     if (auto id = store->AddExerciseLog(Log(a, kT0)); !id) return tl::unexpected(id.error());
     advance(1);
     wait_for(2);
@@ -418,7 +462,7 @@ TEST_F(PostgresStoreTest, AFailedStatementInsideATransactionSavesNothing) {
   const RowId a = store->LocalProfile()->person_id;
   // The body ignores the failed write and returns success: PostgreSQL has aborted the
   // transaction, so the store must not report it as saved.
-  auto done = store->Transaction([&]() -> Result<void> {
+  auto done = store->Transaction(a, [&]() -> Result<void> {
     (void)store->AddExerciseLog(Log(a, kT0));
     ExerciseLog dangling = Log(a, kT0);
     dangling.session_id = 424242;

@@ -226,7 +226,7 @@ TEST_P(StoreSuite, OutOfRangeValuesAreRefusedAndChangeNothing) {
 TEST_P(StoreSuite, ATransactionIsAllOrNothing) {
   auto store = Open();
   const RowId p = store->LocalProfile()->person_id;
-  auto failed = store->Transaction([&]() -> Result<void> {
+  auto failed = store->Transaction(p, [&]() -> Result<void> {
     if (auto ok = store->AddExerciseLog(Log(p, kT0)); !ok) return tl::unexpected(ok.error());
     if (auto ok = store->AddCheckIn(FullCheckIn(p, kT0)); !ok) return tl::unexpected(ok.error());
     return MakeError(ErrorCode::kInvalidInput, "stop");
@@ -234,14 +234,14 @@ TEST_P(StoreSuite, ATransactionIsAllOrNothing) {
   EXPECT_FALSE(failed);
   EXPECT_TRUE(store->ExerciseLogs(p, kNone, kAll)->empty());
   EXPECT_TRUE(store->CheckIns(p, kNone, kAll)->empty());
-  auto bad_inside = store->Transaction([&]() -> Result<void> {
+  auto bad_inside = store->Transaction(p, [&]() -> Result<void> {
     if (auto ok = store->AddExerciseLog(Log(p, kT0)); !ok) return tl::unexpected(ok.error());
     if (auto ok = store->AddExerciseLog(Log(p, kT0, 42)); !ok) return tl::unexpected(ok.error());
     return {};
   });
   EXPECT_FALSE(bad_inside);
   EXPECT_TRUE(store->ExerciseLogs(p, kNone, kAll)->empty());
-  auto good = store->Transaction([&]() -> Result<void> {
+  auto good = store->Transaction(p, [&]() -> Result<void> {
     if (auto ok = store->AddExerciseLog(Log(p, kT0)); !ok) return tl::unexpected(ok.error());
     if (auto ok = store->AddCheckIn(FullCheckIn(p, kT0)); !ok) return tl::unexpected(ok.error());
     return {};
@@ -370,7 +370,7 @@ TEST_P(StoreSuite, DeletePersonIsAllOrNothing) {
   auto store = Open();
   const DataSet mine = Everything(*store);
   const RowId p = mine.profile.person_id;
-  auto failed = store->Transaction([&]() -> Result<void> {
+  auto failed = store->Transaction(p, [&]() -> Result<void> {
     if (auto ok = store->DeletePerson(p); !ok) return ok;
     return MakeError(ErrorCode::kInvalidInput, "stop");
   });

@@ -1,0 +1,158 @@
+// Two servers over one PostgreSQL database, one person: check-ins that arrive at the same moment
+// on both are recorded one after the other, each deciding from what the other committed. So a
+// programme change is written once, and a pause is raised once (Store::Transaction, per person).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <functional>
+#include <latch>
+#include <thread>
+
+#include "hipcoach/app.hpp"
+#include "hipcoach/assessment.hpp"
+#include "hipcoach/tracking.hpp"
+#include "pg_test_support.hpp"
+
+namespace hipcoach::tracking {
+namespace {
+
+const KnowledgeBase& Kb() {
+  static const KnowledgeBase kb = *app::LoadKnowledgeFrom(HIPCOACH_KNOWLEDGE_DIR).kb;
+  return kb;
+}
+
+// A desk worker with no danger signs (tests/cases/causes/glute_weakness_desk.toml).
+Answers DeskWorker() {
+  Answers a;
+  a["pain_site"] = AnswerValue::Choices({"buttock", "lower_back"});
+  a["rf_onset"] = AnswerValue::Choices({"gradual"});
+  a["rf_weight_bearing"] = AnswerValue::Choice("normal");
+  a["rf_tummy"] = AnswerValue::Choices({"none"});
+  a["rf_nerve_signs"] = AnswerValue::Choices({"none"});
+  a["rf_body_signs"] = AnswerValue::Choices({"none"});
+  a["rf_background"] = AnswerValue::Choices({"none"});
+  a["rf_serious_signs"] = AnswerValue::Choices({"none"});
+  a["age"] = AnswerValue::Number(34);
+  a["painful_side"] = AnswerValue::Choice("left");
+  a["activities"] = AnswerValue::Choices({"desk_work"});
+  a["pain_days"] = AnswerValue::Number(10);
+  a["pain_trend"] = AnswerValue::Choice("same");
+  a["pain_worst"] = AnswerValue::Number(4);
+  a["worse_with"] = AnswerValue::Choices({"stairs"});
+  a["also_notice"] = AnswerValue::Choices({"glutes_off"});
+  a["habits"] = AnswerValue::Choices({"sit_8h", "weak_core"});
+  return *ValidateAnswers(Kb(), a);
+}
+
+constexpr TimeSeconds kStart = 1767600000;  // 2026-01-05T08:00:00Z, a Monday
+constexpr TimeSeconds kMidnight = kStart - 8 * 3600;
+// Rounds per test: the two check-ins meet at a latch, so each round is a real race.
+constexpr int kRounds = 12;
+
+class TrackerOnPostgres : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    setenv("TZ", "UTC", 1);
+    tzset();
+  }
+
+  // A fresh database with the desk worker's assessment; `server_a` and `server_b` are two
+  // stores over it, as two servers would hold.
+  void NewDatabase() {
+    auto url = testing::SchemaUrl(testing::UniqueSchemaName("tracker_race"));
+    ASSERT_TRUE(url) << url.error().message;
+    auto a = OpenPostgresStore(*url);
+    ASSERT_TRUE(a) << a.error().message;
+    auto b = OpenPostgresStore(*url);
+    ASSERT_TRUE(b) << b.error().message;
+    server_a_ = std::move(*a);
+    server_b_ = std::move(*b);
+    FakeClock start(kStart);
+    Tracker tracker(Kb(), *server_a_, start);
+    const Answers answers = DeskWorker();
+    ASSERT_TRUE(tracker.SaveAssessment(answers, Assess(Kb(), answers).value()));
+  }
+
+  // Both servers record a check-in with `pain` at the same moment, on day 2 at 09:00.
+  void TwoCheckInsAtOnce(int pain) {
+    std::latch ready(2);
+    auto check_in = [&](Store* store, Result<CheckInOutcome>* out) {
+      FakeClock clock(kMidnight + 2 * 86400 + 9 * 3600);
+      Tracker tracker(Kb(), *store, clock);
+      CheckInInput input;
+      input.checkin.pain_now = pain;
+      ready.arrive_and_wait();
+      *out = tracker.RecordCheckIn(input);
+    };
+    Result<CheckInOutcome> a = MakeError(ErrorCode::kIoError, "not run");
+    Result<CheckInOutcome> b = a;
+    std::thread first(check_in, server_a_.get(), &a);
+    std::thread second(check_in, server_b_.get(), &b);
+    first.join();
+    second.join();
+    ASSERT_TRUE(a) << a.error().message;
+    ASSERT_TRUE(b) << b.error().message;
+  }
+
+  // Events of `kind` whose code is `code` (any code but `but`, when `code` is empty).
+  int Count(const std::string& kind, const std::string& code, const std::string& but = "") {
+    const Result<std::vector<Event>> events = server_a_->Events(1);
+    EXPECT_TRUE(events);
+    if (!events) return -1;
+    int n = 0;
+    for (const Event& e : *events) {
+      const bool match = code.empty() ? e.code != but : e.code == code;
+      n += e.kind == kind && match ? 1 : 0;
+    }
+    return n;
+  }
+
+  std::unique_ptr<Store> server_a_;
+  std::unique_ptr<Store> server_b_;
+};
+
+TEST_F(TrackerOnPostgres, TwoCheckInsAtOnceWriteOneProgrammeChange) {
+  for (int round = 0; round < kRounds; ++round) {
+    NewDatabase();
+    // Two easy days of bridges: progression is due on day 2.
+    for (int day = 0; day < 2; ++day) {
+      ExerciseLog log;
+      log.person_id = 1;
+      log.at = kMidnight + day * 86400 + 18 * 3600;
+      log.exercise = "glute_bridge";
+      log.sets = 1;
+      log.reps = 12;
+      log.pain = 1;
+      ASSERT_TRUE(server_a_->AddExerciseLog(log));
+    }
+    TwoCheckInsAtOnce(2);
+    // The assessment's version and one change, with one event for each changed item.
+    auto versions = server_a_->ProgrammeVersions(1);
+    ASSERT_TRUE(versions);
+    ASSERT_EQ(versions->size(), 2u) << "round " << round;
+    const int changes = Count("programme_change", "", "assessment");
+    auto plan = ParsePlan(versions->back().programme_json);
+    ASSERT_TRUE(plan);
+    auto first = ParsePlan(versions->front().programme_json);
+    int changed_items = 0;
+    for (std::size_t i = 0; i < plan->items.size() && i < first->items.size(); ++i) {
+      changed_items += plan->items[i] == first->items[i] ? 0 : 1;
+    }
+    EXPECT_GE(changes, 1) << "round " << round;
+    EXPECT_EQ(changes, changed_items) << "round " << round;
+    EXPECT_EQ(server_a_->CheckIns(1, 0, kStart * 2)->size(), 2u);
+  }
+}
+
+TEST_F(TrackerOnPostgres, TwoHighPainCheckInsAtOnceRaiseOnePause) {
+  for (int round = 0; round < kRounds; ++round) {
+    NewDatabase();
+    TwoCheckInsAtOnce(Kb().rules.pause_pain_min + 1);
+    EXPECT_EQ(Count("escalation", "pain_high"), 1) << "round " << round;
+    EXPECT_EQ(Count("pause", "pain_high"), 1) << "round " << round;
+    EXPECT_EQ(server_a_->CheckIns(1, 0, kStart * 2)->size(), 2u);
+  }
+}
+
+}  // namespace
+}  // namespace hipcoach::tracking
