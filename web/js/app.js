@@ -1,6 +1,9 @@
-// The router: #/path -> a view. Views live in views/*.js and render into <main>.
-import { loadStatus, currentStatus } from './api.js';
-import { h, errorBox, hashPath, beginPage, isCurrentPage, pageShow } from './ui.js';
+// The entry point: wires the router (lib/router.js) to the views in views/*.js, which render
+// into <main>. Before each view: the status (mode, account), the navigation links, and in
+// multi-user mode the sign-in page for a signed-out visitor.
+import { loadStatus, currentStatus } from './lib/api.js';
+import { createRouter } from './lib/router.js';
+import { h, errorBox, paintMain } from './lib/components.js';
 
 const routes = {
   '': () => import('./views/home.js'),
@@ -39,41 +42,32 @@ function updateNav(status) {
     h('a', { href, 'aria-current': here.startsWith(href) ? 'page' : null }, text))));
 }
 
-async function route() {
-  // This navigation's page: after every wait, stop if the person has moved on meanwhile.
-  const token = beginPage();
-  const show = pageShow();
-  const path = hashPath();
-  const parts = path.split('/').filter(Boolean);
-  const name = parts[0] || '';
+// Runs before each view; its result (the status) is the view's context.
+async function prepare(nav) {
   let status = currentStatus();
   try {
     if (!status) status = await loadStatus();
   } catch (error) {
-    show(h('h1', {}, 'hipcoach'), errorBox(error));
-    return;
+    nav.show(h('h1', {}, 'hipcoach'), errorBox(error));
+    return null;
   }
-  if (!isCurrentPage(token)) return;
+  if (!nav.current) return null;
   updateNav(status);
-  const load = routes[name];
-  if (!load) {
-    show(h('h1', {}, 'Page not found'), h('p', {}, h('a', { href: '#/' }, 'Go to the start')));
-    return;
-  }
-  if (status.mode === 'multi_user' && !status.signed_in && !PUBLIC.has(name)) {
+  if (status.mode === 'multi_user' && !status.signed_in && Object.hasOwn(routes, nav.name) && !PUBLIC.has(nav.name)) {
     window.location.hash = '#/account';
-    return;
+    return null;
   }
-  try {
-    const view = await load();
-    if (!isCurrentPage(token)) return;
-    // The view takes its own pageShow() as it starts, still on this page.
-    await view.render(parts.slice(1), status);
-  } catch (error) {
-    show(h('h1', {}, 'Something went wrong'), errorBox(error));
-  }
+  return status;
 }
 
-window.addEventListener('hashchange', route);
+const router = createRouter({
+  routes,
+  paint: paintMain,
+  prepare,
+  notFound: (nav) => nav.show(h('h1', {}, 'Page not found'), h('p', {}, h('a', { href: '#/' }, 'Go to the start'))),
+  failed: (nav, error) => nav.show(h('h1', {}, 'Something went wrong'), errorBox(error)),
+});
+
+window.addEventListener('hashchange', () => router.navigate(window.location.hash));
 window.addEventListener('hipcoach:status', () => updateNav(currentStatus()));
-route();
+router.navigate(window.location.hash);

@@ -1,6 +1,6 @@
 // Sign in or create an account (multi-user mode).
-import { post, setSession } from '../api.js';
-import { h, pageShow, id } from '../ui.js';
+import { post, setSession } from '../lib/api.js';
+import { h, id } from '../lib/components.js';
 
 function form(kind) {
   const userId = id('user');
@@ -33,17 +33,16 @@ function form(kind) {
   return el;
 }
 
-export async function render(_parts, status) {
-  const show = pageShow();
+export async function render(nav, status) {
   if (status.mode !== 'multi_user') {
-    show(h('h1', {}, 'No account needed'), h('p', {}, 'hipcoach is running in personal mode: no account, and nothing leaves this computer.'));
+    nav.show(h('h1', {}, 'No account needed'), h('p', {}, 'hipcoach is running in personal mode: no account, and nothing leaves this computer.'));
     return;
   }
   if (status.signed_in) {
     window.location.hash = '#/';
     return;
   }
-  show(h('h1', {}, 'Welcome to hipcoach'),
+  nav.show(h('h1', {}, 'Welcome to hipcoach'),
     h('p', {}, 'Self-care guidance for hip and buttock pain. Each person\'s data is private to their account.'),
     h('div', { class: 'two-columns' }, form('login'), form('register')));
 }

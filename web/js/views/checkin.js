@@ -3,10 +3,10 @@
 // A paused programme resumes only with a plain "no" to the danger-sign questions and, after an
 // urgent or emergency pause, the person's word that a doctor or physiotherapist has seen them;
 // a refused resume keeps the check-in and says why.
-import { get, post } from '../api.js';
-import { h, pageShow, errorBox, id } from '../ui.js';
-import { bodyMap } from '../bodymap.js';
-import { triageCard } from './result.js';
+import { get, post } from '../lib/api.js';
+import { h, errorBox, id } from '../lib/components.js';
+import { bodyMap } from '../lib/bodymap.js';
+import { triageCard } from '../lib/cards.js';
 
 function scale(name, legend, required) {
   const group = h('fieldset', { class: 'scale-field' }, h('legend', {}, legend),
@@ -71,8 +71,7 @@ function dangerQuestion(q) {
   } };
 }
 
-export async function render() {
-  const show = pageShow();
+export async function render(nav) {
   let info;
   let regions = [];
   try {
@@ -81,7 +80,7 @@ export async function render() {
     const map = all.questions.find((q) => q.type === 'body_location');
     regions = map ? map.choices : [];
   } catch (error) {
-    show(h('h1', {}, 'Check-in'), errorBox(error));
+    nav.show(h('h1', {}, 'Check-in'), errorBox(error));
     return;
   }
   const weekly = info.due || info.paused;
@@ -155,23 +154,23 @@ export async function render() {
     }
     try {
       const saved = await post('/api/v1/checkins', body);
-      done(saved, show);
+      done(saved, nav);
     } catch (e) {
       error.textContent = e.message;
     }
   });
-  show(h('h1', {}, 'Check-in'),
+  nav.show(h('h1', {}, 'Check-in'),
     info.paused ? h('p', { class: 'notice' }, `Your programme is paused: ${info.pause_message}`) : null,
     form,
     h('p', { class: 'muted' }, 'You can check in as often as you like; each entry is kept with its time.'));
 }
 
-function done(saved, show) {
+function done(saved, nav) {
   const flags = saved.red_flags || [];
   const updates = saved.updates || { escalations: [], changes: [] };
   if (flags.length) {
     const worst = flags.some((f) => f.level === 'emergency') ? 'emergency' : 'urgent';
-    show(triageCard({
+    nav.show(triageCard({
       level: worst,
       title: worst === 'emergency' ? 'Get help now' : 'See a doctor soon',
       action: flags[0].action,
@@ -179,7 +178,7 @@ function done(saved, show) {
     }), h('p', {}, 'Your exercise programme is paused until a doctor has checked you.'));
     return;
   }
-  show(h('h1', {}, 'Check-in saved'),
+  nav.show(h('h1', {}, 'Check-in saved'),
     h('p', {}, saved.resumed ? 'No danger signs. Your programme is running again: take it gently at first.' : 'Thank you.'),
     saved.not_resumed ? h('p', { class: 'notice not-resumed', role: 'alert' }, h('strong', {}, 'Your programme stays paused. '), saved.not_resumed) : null,
     updates.escalations.map((e) => h('div', { class: `triage triage-${e.level}`, role: 'alert' }, h('h2', {}, e.title), h('p', {}, e.message))),

@@ -1,9 +1,9 @@
 // The clinician's view: people who shared with them (by code), each person's progress and report,
 // and changes to their programme, each recorded with who and why.
-import { get, post } from '../api.js';
-import { h, pageShow, id, errorBox } from '../ui.js';
-import { progressSections } from './progress.js';
-import { doseText } from './programme.js';
+import { get, post } from '../lib/api.js';
+import { h, id, errorBox } from '../lib/components.js';
+import { doseText } from '../lib/format.js';
+import { progressSections } from '../lib/cards.js';
 
 function adjustForm(link, item, after) {
   const ids = { sets: id('sets'), min: id('rmin'), max: id('rmax'), hold: id('hold'), why: id('why') };
@@ -36,34 +36,34 @@ function adjustForm(link, item, after) {
   return form;
 }
 
-async function patient(link, show) {
+async function patient(link, nav) {
   const parts = [h('h1', {}, `${link.person}`), h('p', {}, h('a', { class: 'button', href: `/api/v1/links/${link.id}/report`, target: '_blank', rel: 'noopener' }, 'Open the report (print)'))];
   try {
     const p = await get(`/api/v1/links/${link.id}/programme`);
-    parts.push(h('section', {}, h('h2', {}, 'Programme'), p.items.map((item) => adjustForm(link, item, () => patient(link, show)))));
+    parts.push(h('section', {}, h('h2', {}, 'Programme'), p.items.map((item) => adjustForm(link, item, () => patient(link, nav)))));
     const s = await get(`/api/v1/links/${link.id}/progress`);
     parts.push(h('section', {}, h('h2', {}, 'Progress'), progressSections(s)));
   } catch (error) {
     parts.push(errorBox(error));
   }
   parts.push(h('p', {}, h('a', { href: '#/clinician' }, 'All my patients')));
-  show(parts);
+  nav.show(parts);
 }
 
-export async function render(parts, status) {
-  const show = pageShow();
+export async function render(nav, status) {
   if (!status.account || status.account.role !== 'clinician') {
-    show(h('h1', {}, 'For physiotherapists'), h('p', {}, 'This page is for clinician accounts.'));
+    nav.show(h('h1', {}, 'For physiotherapists'), h('p', {}, 'This page is for clinician accounts.'));
     return;
   }
   const links = (await get('/api/v1/links')).links;
-  if (parts[0]) {
-    const link = links.find((l) => String(l.id) === parts[0]);
+  const linkId = nav.parts[0];
+  if (linkId) {
+    const link = links.find((l) => String(l.id) === linkId);
     if (!link) {
-      show(h('h1', {}, 'No access'), h('p', {}, 'You have no access to that person (they may have stopped sharing).'));
+      nav.show(h('h1', {}, 'No access'), h('p', {}, 'You have no access to that person (they may have stopped sharing).'));
       return;
     }
-    await patient(link, show);
+    await patient(link, nav);
     return;
   }
   const codeId = id('code');
@@ -80,7 +80,7 @@ export async function render(parts, status) {
       msg.textContent = error.message;
     }
   });
-  show(h('h1', {}, 'My patients'),
+  nav.show(h('h1', {}, 'My patients'),
     links.length ? h('ul', { class: 'link-list' }, links.map((l) => h('li', {}, h('a', { href: `#/clinician/${l.id}` }, l.person)))) : h('p', {}, 'Nobody has shared with you yet.'),
     form);
 }

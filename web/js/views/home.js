@@ -1,9 +1,9 @@
-import { get } from '../api.js';
-import { h, pageShow } from '../ui.js';
-import { figure } from '../figures.js';
+// The start page: what hipcoach does, and where to begin or carry on.
+import { get } from '../lib/api.js';
+import { h } from '../lib/components.js';
+import { figure } from '../lib/figures.js';
 
-export async function render(_parts, status) {
-  const show = pageShow();
+export async function render(nav, status) {
   const clinician = status.account && status.account.role === 'clinician';
   if (clinician) {
     window.location.hash = '#/clinician';
@@ -29,7 +29,7 @@ export async function render(_parts, status) {
         h('a', { class: 'button', href: '#/checkin' }, 'Daily check-in'));
     }
   }
-  show(
+  nav.show(
     h('h1', {}, 'Hip and buttock pain from the glutes'),
     h('div', { class: 'notice', id: 'not-a-diagnosis' },
       h('strong', {}, 'Self-care guidance, not a diagnosis. '),

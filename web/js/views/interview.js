@@ -1,9 +1,9 @@
 // The interview: one question per screen, the protocol of `hipcoach interview` (POST the answers
 // so far, get the next question or the result). Answers are kept in sessionStorage until the
 // result is saved, so a reload carries on.
-import { get, post } from '../api.js';
-import { h, pageShow, errorBox, id, announce } from '../ui.js';
-import { bodyMap } from '../bodymap.js';
+import { get, post } from '../lib/api.js';
+import { h, errorBox, id, announce } from '../lib/components.js';
+import { bodyMap } from '../lib/bodymap.js';
 
 const KEY = 'hipcoach.interview';
 let questionsById = null;
@@ -34,18 +34,17 @@ async function questions() {
   return questionsById;
 }
 
-export async function render() {
-  if (window.location.hash.includes('new=1')) {
+export async function render(nav) {
+  if (nav.query.get('new') === '1') {
     clearInterview();
     history.replaceState(null, '', '#/interview');
   }
-  const state = load();
-  // The interview's steps paint with this page's show() (not saved: JSON leaves functions out).
-  state.show = pageShow();
-  await step(state);
+  // Each step paints through this navigation (nav.show), so a reply that comes back after the
+  // person has left paints nothing.
+  await step(nav, load());
 }
 
-async function step(state, revisit) {
+async function step(nav, state, revisit) {
   let reply;
   try {
     if (revisit) {
@@ -54,19 +53,19 @@ async function step(state, revisit) {
       reply = await post('/api/v1/interview', { answers: state.answers });
     }
   } catch (error) {
-    state.show(h('h1', {}, 'Your answers'), errorBox(error),
-      h('button', { type: 'button', onclick: () => { clearInterview(); render(); } }, 'Start again'));
+    nav.show(h('h1', {}, 'Your answers'), errorBox(error),
+      h('button', { type: 'button', onclick: () => { clearInterview(); render(nav); } }, 'Start again'));
     return;
   }
   if (reply.result) {
-    await finish(state, reply.result);
+    await finish(nav, state, reply.result);
     return;
   }
-  renderQuestion(state, reply.question, reply.question.progress);
+  renderQuestion(nav, state, reply.question, reply.question.progress);
 }
 
-async function finish(state, result) {
-  state.show(h('h1', {}, 'Working out your result…'));
+async function finish(nav, state, result) {
+  nav.show(h('h1', {}, 'Working out your result…'));
   try {
     const saved = await post('/api/v1/assessments', { answers: state.answers });
     sessionStorage.setItem('hipcoach.result', JSON.stringify({ ...saved.result, stop_reason: result.stop_reason, id: saved.id }));
@@ -75,17 +74,17 @@ async function finish(state, result) {
     sessionStorage.setItem('hipcoach.result', JSON.stringify({ ...result, save_error: error.message }));
   }
   clearInterview();
-  window.location.hash = '#/result';
+  if (nav.current) window.location.hash = '#/result';
 }
 
-function answerAndGo(state, question, value) {
+function answerAndGo(nav, state, question, value) {
   state.answers[question.id] = value;
   if (state.history[state.history.length - 1] !== question.id) state.history.push(question.id);
   save(state);
-  step(state);
+  step(nav, state);
 }
 
-function goBack(state, question) {
+function goBack(nav, state, question) {
   // The question on screen may already be answered (when revisiting); go to the one before it.
   let index = state.history.lastIndexOf(question.id);
   if (index < 0) index = state.history.length;
@@ -93,10 +92,10 @@ function goBack(state, question) {
   if (!previous) return;
   state.history = state.history.slice(0, index);
   save(state);
-  step(state, previous);
+  step(nav, state, previous);
 }
 
-function renderQuestion(state, q, progress) {
+function renderQuestion(nav, state, q, progress) {
   const current = state.answers[q.id];
   const headingId = id('q');
   const checkId = id('check');
@@ -106,14 +105,14 @@ function renderQuestion(state, q, progress) {
     error.textContent = text;
     error.hidden = false;
   };
-  const notSure = h('button', { type: 'button', class: 'secondary not-sure', onclick: () => answerAndGo(state, q, 'unknown') }, 'Not sure');
+  const notSure = h('button', { type: 'button', class: 'secondary not-sure', onclick: () => answerAndGo(nav, state, q, 'unknown') }, 'Not sure');
   let body;
   let submit = null;
 
   if (q.type === 'yes_no') {
     body = h('div', { class: 'big-choices' },
-      h('button', { type: 'button', class: current === true ? 'choice-button selected' : 'choice-button', onclick: () => answerAndGo(state, q, true) }, 'Yes'),
-      h('button', { type: 'button', class: current === false ? 'choice-button selected' : 'choice-button', onclick: () => answerAndGo(state, q, false) }, 'No'));
+      h('button', { type: 'button', class: current === true ? 'choice-button selected' : 'choice-button', onclick: () => answerAndGo(nav, state, q, true) }, 'Yes'),
+      h('button', { type: 'button', class: current === false ? 'choice-button selected' : 'choice-button', onclick: () => answerAndGo(nav, state, q, false) }, 'No'));
   } else if (q.type === 'single_choice' || q.type === 'side') {
     const choices = q.type === 'side' && q.choices.length === 0
       ? [{ id: 'left', text: 'Left' }, { id: 'right', text: 'Right' }, { id: 'both', text: 'Both' }]
@@ -121,7 +120,7 @@ function renderQuestion(state, q, progress) {
     body = h('div', { class: q.type === 'side' ? 'big-choices side-choices' : 'big-choices stacked' },
       choices.map((c) => h('button', {
         type: 'button', class: current === c.id ? 'choice-button selected' : 'choice-button', 'data-choice': c.id,
-        onclick: () => answerAndGo(state, q, c.id),
+        onclick: () => answerAndGo(nav, state, q, c.id),
       }, c.text)));
   } else if (q.type === 'number') {
     const inputId = id('n');
@@ -130,7 +129,7 @@ function renderQuestion(state, q, progress) {
       body = h('div', { class: 'scale', role: 'group', 'aria-label': '0 (none) to 10 (worst)' },
         Array.from({ length: 11 }, (_, n) => h('button', {
           type: 'button', class: current === n ? 'choice-button selected' : 'choice-button', 'data-value': n,
-          onclick: () => answerAndGo(state, q, n),
+          onclick: () => answerAndGo(nav, state, q, n),
         }, String(n))),
         h('p', { class: 'scale-labels', 'aria-hidden': 'true' }, h('span', {}, 'no pain'), h('span', {}, 'worst imaginable')));
     } else {
@@ -144,7 +143,7 @@ function renderQuestion(state, q, progress) {
         if (input.value.trim() === '' || !Number.isFinite(value)) return fail('Please type a number, or choose "Not sure".');
         if (value < q.min || value > q.max) return fail(`Please give a number from ${q.min} to ${q.max}.`);
         if (q.integer && !Number.isInteger(value)) return fail('Please give a whole number.');
-        return answerAndGo(state, q, value);
+        return answerAndGo(nav, state, q, value);
       };
     }
   } else if (q.type === 'multi_choice') {
@@ -164,7 +163,7 @@ function renderQuestion(state, q, progress) {
     submit = () => {
       const values = [...fieldset.querySelectorAll('input:checked')].map((b) => b.value);
       if (values.length === 0) return fail('Tick at least one, or choose "Not sure".');
-      return answerAndGo(state, q, values);
+      return answerAndGo(nav, state, q, values);
     };
   } else if (q.type === 'body_location') {
     const map = bodyMap(q.choices, Array.isArray(current) ? current : []);
@@ -172,7 +171,7 @@ function renderQuestion(state, q, progress) {
     submit = () => {
       const values = map.value();
       if (values.length === 0) return fail('Choose at least one area on the map or in the list, or choose "Not sure".');
-      return answerAndGo(state, q, values);
+      return answerAndGo(nav, state, q, values);
     };
   }
 
@@ -198,7 +197,7 @@ function renderQuestion(state, q, progress) {
     h('div', { class: 'actions' },
       submit ? h('button', { type: 'submit', class: 'primary' }, 'Next') : null,
       notSure,
-      canGoBack ? h('button', { type: 'button', class: 'link-button', onclick: () => goBack(state, q) }, 'Back') : null));
-  state.show(form);
+      canGoBack ? h('button', { type: 'button', class: 'link-button', onclick: () => goBack(nav, state, q) }, 'Back') : null));
+  if (!nav.show(form)) return;
   announce(`Question ${asked + 1}`);
 }

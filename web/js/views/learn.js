@@ -1,7 +1,7 @@
 // Explanations: causes, exercises, self-care and education pages, with their sources.
-import { get } from '../api.js';
-import { h, pageShow, errorBox, paragraphs } from '../ui.js';
-import { figure } from '../figures.js';
+import { get } from '../lib/api.js';
+import { h, errorBox, paragraphs } from '../lib/components.js';
+import { figure } from '../lib/figures.js';
 
 function sourceList(sources) {
   if (!sources || !sources.length) return null;
@@ -10,20 +10,20 @@ function sourceList(sources) {
       s.verified ? '' : ' (not yet checked against the original)'))));
 }
 
-export async function render(parts) {
-  const show = pageShow();
-  if (!parts[0]) {
+export async function render(nav) {
+  const topic = nav.parts[0];
+  if (!topic) {
     const list = await get('/api/v1/education');
-    show(h('h1', {}, 'Learn'),
+    nav.show(h('h1', {}, 'Learn'),
       h('ul', { class: 'link-list' }, list.pages.map((p) => h('li', {}, h('a', { href: `#/learn/${p.id}` }, p.title)))),
       h('p', {}, h('a', { href: '#/model' }, 'What weak glutes do to the hip (the hip model)')));
     return;
   }
   let e;
   try {
-    e = await get(`/api/v1/explain/${encodeURIComponent(parts[0])}`);
+    e = await get(`/api/v1/explain/${encodeURIComponent(topic)}`);
   } catch (error) {
-    show(h('h1', {}, 'Learn'), errorBox(error), h('p', {}, h('a', { href: '#/learn' }, 'All topics')));
+    nav.show(h('h1', {}, 'Learn'), errorBox(error), h('p', {}, h('a', { href: '#/learn' }, 'All topics')));
     return;
   }
   const body = [];
@@ -41,5 +41,5 @@ export async function render(parts) {
     if (e.action) body.push(h('p', {}, h('strong', {}, 'What to do: '), e.action));
     if (e.model_group) body.push(h('p', {}, h('a', { href: `#/model/${e.model_group}` }, 'See what this weakness does in the hip model')));
   }
-  show(h('h1', {}, e.title), body, sourceList(e.sources), h('p', {}, h('a', { href: '#/learn' }, 'All topics')));
+  nav.show(h('h1', {}, e.title), body, sourceList(e.sources), h('p', {}, h('a', { href: '#/learn' }, 'All topics')));
 }

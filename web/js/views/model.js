@@ -1,8 +1,9 @@
 // The hip model: how weaker glutes change the force through the hip in walking, with a weakness
 // slider and plots (model::SummariseWeakness on the server).
-import { get } from '../api.js';
-import { h, pageShow, errorBox, id } from '../ui.js';
-import { lineChart, barChart } from '../charts.js';
+import { get } from '../lib/api.js';
+import { h, errorBox, id } from '../lib/components.js';
+import { lineChart, barChart } from '../lib/charts.js';
+import { roundTo, signedPercent } from '../lib/format.js';
 
 const NAMES = { glute_max: 'gluteus maximus', glute_med: 'gluteus medius', glute_min: 'gluteus minimus', glutes: 'all three glutes', hip_abductors: 'hip abductors' };
 const cache = new Map();
@@ -13,14 +14,13 @@ async function summary(group, fraction) {
   return cache.get(key);
 }
 
-export async function render(parts) {
-  const show = pageShow();
+export async function render(nav) {
   const info = await get('/api/v1/model');
   if (!info.available) {
-    show(h('h1', {}, 'The hip model'), h('p', {}, 'This build of hipcoach has no hip model.'));
+    nav.show(h('h1', {}, 'The hip model'), h('p', {}, 'This build of hipcoach has no hip model.'));
     return;
   }
-  let group = info.groups.includes(parts[0]) ? parts[0] : 'glutes';
+  let group = info.groups.includes(nav.parts[0]) ? nav.parts[0] : 'glutes';
   const selectId = id('group');
   const sliderId = id('weak');
   const select = h('select', { id: selectId }, info.groups.map((g) => h('option', { value: g, selected: g === group }, NAMES[g] || g)));
@@ -34,7 +34,7 @@ export async function render(parts) {
     try {
       const s = await summary(group, fraction);
       result.replaceChildren(
-        h('p', { class: 'lead' }, `With the ${NAMES[group] || group} ${slider.value}% weaker, the peak force through the hip in walking goes from ${s.baseline_peak_bw.toFixed(2)} to ${s.peak_bw.toFixed(2)} times body weight (${s.change_percent >= 0 ? '+' : ''}${s.change_percent.toFixed(1)}%).`),
+        h('p', { class: 'lead' }, `With the ${NAMES[group] || group} ${slider.value}% weaker, the peak force through the hip in walking goes from ${s.baseline_peak_bw.toFixed(2)} to ${s.peak_bw.toFixed(2)} times body weight (${signedPercent(s.change_percent)}).`),
         barChart({ title: 'Hip force at its peak, in body weights', series: ['normal strength', 'weaker'],
           groups: [
             { label: 'total', values: [round(s.baseline_peak_bw), round(s.peak_bw)] },
@@ -58,7 +58,7 @@ export async function render(parts) {
   };
   slider.addEventListener('input', update);
   select.addEventListener('change', () => { group = select.value; update(); drawCurve(); });
-  show(h('h1', {}, 'What weak glutes do to the hip'),
+  nav.show(h('h1', {}, 'What weak glutes do to the hip'),
     h('p', {}, 'A computer model of normal walking (OpenSim gait2392) shows how the force through the hip joint changes when muscles are weaker.'),
     h('div', { class: 'field' }, h('label', { for: selectId }, 'Muscle group'), select),
     h('div', { class: 'field' }, h('label', { for: sliderId }, 'How much weaker'), slider, out),
@@ -68,5 +68,5 @@ export async function render(parts) {
 }
 
 function round(x) {
-  return Math.round(x * 100) / 100;
+  return roundTo(x, 2);
 }

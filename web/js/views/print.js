@@ -1,11 +1,11 @@
 // Print views: the programme on A4 (print stylesheet), and the physiotherapist report (server HTML).
-import { get } from '../api.js';
-import { h, pageShow, errorBox, shortDate } from '../ui.js';
-import { exerciseCard } from './programme.js';
+import { get } from '../lib/api.js';
+import { h, errorBox } from '../lib/components.js';
+import { shortDate } from '../lib/format.js';
+import { exerciseCard } from '../lib/cards.js';
 
-export async function render(parts) {
-  const show = pageShow();
-  if (parts[0] !== 'programme') {
+export async function render(nav) {
+  if (nav.parts[0] !== 'programme') {
     window.location.href = '/api/v1/report';
     return;
   }
@@ -13,11 +13,11 @@ export async function render(parts) {
   try {
     p = await get('/api/v1/programme');
   } catch (error) {
-    show(h('h1', {}, 'Print'), errorBox(error));
+    nav.show(h('h1', {}, 'Print'), errorBox(error));
     return;
   }
   const byId = new Map(p.items.map((i) => [i.exercise, i]));
-  show(h('div', { class: 'print-page' },
+  nav.show(h('div', { class: 'print-page' },
     h('h1', {}, 'My hipcoach programme'),
     h('p', {}, `Phase ${p.phase}: ${p.phase_name}. Week ${p.week_of_programme}, from ${shortDate(p.today)}.`),
     h('p', { class: 'no-print actions' }, h('button', { type: 'button', class: 'primary', onclick: () => window.print() }, 'Print'),

@@ -1,38 +1,10 @@
 // The programme: this week, exercise cards with drawings, doses per side and why each is there;
 // self-care timers (ice, heat) capped at their limits; print and calendar.
-import { get } from '../api.js';
-import { h, pageShow, errorBox, shortDate, id, announce } from '../ui.js';
-import { figure } from '../figures.js';
-import { Countdown, beep, formatSeconds } from '../timer.js';
-
-export function doseText(item) {
-  const reps = item.reps_min === item.reps_max ? `${item.reps_min}` : `${item.reps_min}–${item.reps_max}`;
-  const hold = item.hold_seconds > 0 ? `, hold ${item.hold_seconds} s` : '';
-  const sets = `${item.sets} set${item.sets === 1 ? '' : 's'} of ${reps}${hold}`;
-  return `${sets}${item.per_side ? ' on each side' : ''}${item.times_per_day > 1 ? `, ${item.times_per_day} times a day` : ''}`;
-}
-
-export function sideOrder(item, painfulSide) {
-  if (!item.per_side) return ['both'];
-  return painfulSide === 'left' ? ['right', 'left'] : ['left', 'right'];
-}
-
-export function exerciseCard(item, painfulSide, { compact = false } = {}) {
-  const sides = sideOrder(item, painfulSide);
-  const firstNote = item.per_side && (painfulSide === 'left' || painfulSide === 'right')
-    ? `Start with your ${sides[0]} (less painful) side.` : null;
-  return h('article', { class: 'exercise-card', 'data-exercise': item.exercise },
-    figure(item.exercise, { label: `Drawing: ${item.name}` }),
-    h('div', {},
-      h('h3', {}, item.name),
-      h('p', { class: 'dose' }, doseText(item)),
-      firstNote ? h('p', { class: 'side-note' }, firstNote) : null,
-      h('p', { class: 'why' }, h('strong', {}, 'Why: '), item.why),
-      compact ? null : h('details', {}, h('summary', {}, 'How to do it'),
-        h('ol', {}, item.instructions.map((step) => h('li', {}, step))),
-        item.easier ? h('p', {}, h('strong', {}, 'Too hard? '), `Try ${item.easier.replace(/_/g, ' ')}.`) : null),
-      compact ? null : h('p', {}, h('a', { href: `#/learn/${item.exercise}` }, 'More about this exercise'))));
-}
+import { get } from '../lib/api.js';
+import { h, errorBox, id, announce } from '../lib/components.js';
+import { shortDate, formatSeconds } from '../lib/format.js';
+import { Countdown, beep } from '../lib/timer.js';
+import { exerciseCard } from '../lib/cards.js';
 
 function selfCareTimer(care) {
   const minutesId = id('min');
@@ -70,18 +42,17 @@ function selfCareTimer(care) {
     display, status);
 }
 
-export async function render() {
-  const show = pageShow();
+export async function render(nav) {
   let p;
   try {
     p = await get('/api/v1/programme');
   } catch (error) {
     if (error.code === 'no_programme') {
-      show(h('h1', {}, 'Your programme'), h('p', {}, error.message),
+      nav.show(h('h1', {}, 'Your programme'), h('p', {}, error.message),
         h('p', {}, h('a', { class: 'button primary', href: '#/interview?new=1' }, 'Answer the questions')));
       return;
     }
-    show(h('h1', {}, 'Your programme'), errorBox(error));
+    nav.show(h('h1', {}, 'Your programme'), errorBox(error));
     return;
   }
   const updates = p.updates || {};
@@ -89,7 +60,7 @@ export async function render() {
   for (const e of updates.escalations || []) notes.push(h('div', { class: `triage triage-${e.level}`, role: 'alert' }, h('h2', {}, e.title), h('p', {}, e.message)));
   for (const c of updates.changes || []) notes.push(h('p', { class: 'change' }, c.reason));
   if (p.paused) {
-    show(h('h1', {}, 'Your programme is paused'), notes,
+    nav.show(h('h1', {}, 'Your programme is paused'), notes,
       h('div', { class: 'triage triage-urgent' }, h('p', {}, p.pause_message)),
       h('p', {}, 'When a doctor or physiotherapist says it is safe, do a check-in: answer its safety questions ("not sure" is not enough to start again) and ask to start again. The programme starts again gently.'),
       h('p', {}, h('a', { class: 'button', href: '#/checkin' }, 'Check-in')));
@@ -97,7 +68,7 @@ export async function render() {
   }
   const byId = new Map(p.items.map((i) => [i.exercise, i]));
   const today = p.days[0];
-  show(
+  const shown = nav.show(
     h('h1', {}, 'Your programme'),
     h('p', { class: 'lead' }, `Phase ${p.phase}: ${p.phase_name}. Week ${p.week_of_programme}.`),
     notes,
@@ -126,5 +97,5 @@ export async function render() {
         p.excluded.map((e) => e.name).join(', '), '.')) : null,
     p.reason ? h('p', { class: 'muted' }, p.reason) : null,
   );
-  announce('Programme loaded');
+  if (shown) announce('Programme loaded');
 }

@@ -2,8 +2,10 @@
 // how to check it, what a doctor needs to rule out and why, the likely causes (at most five, each
 // with its chance in words, the rest behind "Show more") with "why we think so", what to watch
 // for, medicine cautions and where to learn more.
-import { get } from '../api.js';
-import { h, pageShow, id } from '../ui.js';
+import { get } from '../lib/api.js';
+import { h, id } from '../lib/components.js';
+import { chanceText, capitalised } from '../lib/format.js';
+import { triageCard, sourcesLine } from '../lib/cards.js';
 
 let sources = null;
 
@@ -12,13 +14,8 @@ async function sourceMap() {
   return sources;
 }
 
-export function cite(ids) {
-  if (!ids || ids.length === 0 || !sources) return null;
-  return h('p', { class: 'sources' }, 'Sources: ', ids.map((sid, i) => {
-    const s = sources[sid];
-    const text = s ? s.title : sid;
-    return [i > 0 ? '; ' : '', s && s.url ? h('a', { href: s.url, rel: 'noreferrer', target: '_blank' }, text) : text];
-  }));
+function cite(ids) {
+  return sourcesLine(ids, sources);
 }
 
 async function latestResult() {
@@ -29,34 +26,6 @@ async function latestResult() {
   const last = list.assessments[list.assessments.length - 1];
   const full = await get(`/api/v1/assessments/${last.id}`);
   return { ...full.result, id: full.id };
-}
-
-export function triageCard(triage, { headingLevel = 'h1' } = {}) {
-  const level = triage.level;
-  return h('section', { class: `triage triage-${level}`, 'data-level': level, 'aria-labelledby': 'triage-title' },
-    h(headingLevel, { id: 'triage-title' }, triage.title),
-    h('p', { class: 'action' }, h('strong', {}, 'What to do now: '), triage.action),
-    triage.window ? h('p', { class: 'window' }, triage.window) : null,
-    triage.red_flags && triage.red_flags.length
-      ? h('ul', { class: 'red-flags' }, triage.red_flags.map((f) => h('li', {},
-        h('strong', {}, f.name), f.uncertain ? ' (you were not sure, so it cannot be ruled out)' : '', h('br'), f.action)))
-      : null,
-    triage.reasons && triage.reasons.length
-      ? h('details', { class: 'why' }, h('summary', {}, 'Why this advice'),
-        h('ul', {}, triage.reasons.map((r) => h('li', {}, r.text, cite(r.sources)))))
-      : null);
-}
-
-// "about 7 in 10 people with answers like yours", as the core words it (inference.cpp), for a
-// result stored before causes carried their chance in words.
-function chanceText(probability) {
-  const tenths = Math.round(Math.min(probability, 0.9) * 10);
-  return tenths < 1 ? 'fewer than 1 in 10 people with answers like yours'
-    : `about ${tenths} in 10 people with answers like yours`;
-}
-
-function capitalised(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 // The ranking of a result of any version: one stored before rule_out existed had the causes a
@@ -131,18 +100,17 @@ function causesSection(causes, more) {
   return section;
 }
 
-export async function render() {
-  const show = pageShow();
+export async function render(nav) {
   await sourceMap();
   const result = await latestResult();
   if (!result) {
-    show(h('h1', {}, 'No result yet'), h('p', {}, h('a', { class: 'button primary', href: '#/interview?new=1' }, 'Answer the questions')));
+    nav.show(h('h1', {}, 'No result yet'), h('p', {}, h('a', { class: 'button primary', href: '#/interview?new=1' }, 'Answer the questions')));
     return;
   }
   const triage = result.triage;
   const urgent = triage.level === 'emergency' || triage.level === 'urgent';
   const ranked = ranking(result);
-  const parts = [triageCard(triage)];
+  const parts = [triageCard(triage, { sources })];
   if (result.save_error) parts.push(h('p', { class: 'error' }, `Your result was not saved: ${result.save_error}`));
   if (triage.doubts && triage.doubts.length) parts.push(doubtsSection(triage.doubts));
   if (ranked.ruleOut.length) parts.push(ruleOutSection(ranked.ruleOut, triage.red_flags));
@@ -165,5 +133,5 @@ export async function render() {
     parts.push(h('section', {}, h('h2', {}, 'About painkillers'),
       h('ul', {}, result.medication.map((m) => h('li', {}, m.message)))));
   }
-  show(parts);
+  nav.show(parts);
 }

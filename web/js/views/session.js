@@ -1,16 +1,12 @@
 // A guided session: today's exercises one by one, per-side hold timers with a get-ready count,
 // a beep and a switch-sides prompt, rest between sets; each exercise is logged as it is done.
-import { get, post, put } from '../api.js';
-import { h, pageShow, errorBox, announce, id } from '../ui.js';
-import { figure } from '../figures.js';
-import { Countdown, beep, formatSeconds } from '../timer.js';
-import { doseText, sideOrder } from './programme.js';
+import { get, post, put } from '../lib/api.js';
+import { h, errorBox, announce, id } from '../lib/components.js';
+import { figure } from '../lib/figures.js';
+import { Countdown, beep } from '../lib/timer.js';
+import { doseText, sideOrder, formatSeconds } from '../lib/format.js';
 
-let active = null;  // the running countdown, stopped when the page changes
-
-window.addEventListener('hashchange', () => {
-  if (active) active.stop();
-});
+let active = null;  // the running countdown, stopped when the person leaves the page
 
 function painScale(labelText) {
   const name = id('pain');
@@ -32,23 +28,25 @@ async function countdown(seconds, display, label) {
   active = null;
 }
 
-export async function render() {
-  const show = pageShow();
+export async function render(nav) {
+  nav.onLeave(() => {
+    if (active) active.stop();
+  });
   let p;
   try {
     p = await get('/api/v1/programme');
   } catch (error) {
-    show(h('h1', {}, 'Today\'s session'), errorBox(error), h('p', {}, h('a', { href: '#/programme' }, 'Back to your programme')));
+    nav.show(h('h1', {}, 'Today\'s session'), errorBox(error), h('p', {}, h('a', { href: '#/programme' }, 'Back to your programme')));
     return;
   }
   if (p.paused) {
-    show(h('h1', {}, 'Your programme is paused'), h('p', {}, p.pause_message));
+    nav.show(h('h1', {}, 'Your programme is paused'), h('p', {}, p.pause_message));
     return;
   }
   const byId = new Map(p.items.map((i) => [i.exercise, i]));
   const items = p.days[0].exercises.map((e) => byId.get(e)).filter(Boolean);
   if (items.length === 0) {
-    show(h('h1', {}, 'Today is a rest day'), h('p', {}, 'Gentle stretches and an easy walk only. See you tomorrow.'));
+    nav.show(h('h1', {}, 'Today is a rest day'), h('p', {}, 'Gentle stretches and an easy walk only. See you tomorrow.'));
     return;
   }
   let sessionId;
@@ -68,13 +66,15 @@ export async function render() {
     const prompt = h('p', { class: 'prompt', role: 'status', id: 'prompt' });
     const controls = h('div', { class: 'actions' });
     const stopButton = h('button', { type: 'button', class: 'secondary', onclick: stopSession }, 'Stop for today');
-    show(
+    const shown = nav.show(
       h('p', { class: 'muted' }, `Exercise ${index + 1} of ${items.length}`),
       h('h1', {}, item.name),
       figure(item.exercise, { label: `Drawing: ${item.name}` }),
       h('p', { class: 'dose' }, doseText(item)),
       h('details', {}, h('summary', {}, 'How to do it'), h('ol', {}, item.instructions.map((s) => h('li', {}, s)))),
       prompt, display, controls, h('div', { class: 'actions' }, stopButton));
+    // The person left while the session was being opened: no timers, beeps or announcements.
+    if (!shown) throw new Error('stopped');
     const say = (text) => { prompt.textContent = text; announce(text); };
     const waitFor = (text, cls = 'primary') => new Promise((resolve) => {
       const b = h('button', { type: 'button', class: cls, onclick: () => { controls.replaceChildren(); resolve(); } }, text);
@@ -151,6 +151,7 @@ export async function render() {
         error.textContent = e.message;
       }
     });
+    if (!nav.current) return;
     document.getElementById('main').append(form);
     reps.focus();
   });
@@ -158,7 +159,7 @@ export async function render() {
   async function stopSession() {
     if (active) active.stop();
     await put(`/api/v1/sessions/${sessionId}`, { status: 'stopped', state: { next } });
-    show(h('h1', {}, 'Stopped for today'), h('p', {}, 'Everything you did is saved. You can carry on later today from where you stopped.'),
+    nav.show(h('h1', {}, 'Stopped for today'), h('p', {}, 'Everything you did is saved. You can carry on later today from where you stopped.'),
       h('p', {}, h('a', { class: 'button', href: '#/programme' }, 'Back to your programme')));
   }
 
@@ -166,16 +167,16 @@ export async function render() {
     for (; next < items.length; next += 1) await runExercise(next);
   } catch (error) {
     if (error.message === 'stopped') return;
-    show(h('h1', {}, 'Today\'s session'), errorBox(error));
+    nav.show(h('h1', {}, 'Today\'s session'), errorBox(error));
     return;
   }
   const done = await put(`/api/v1/sessions/${sessionId}`, { status: 'completed', state: { next: items.length } });
   const updates = done.updates || { escalations: [], changes: [] };
-  show(
+  const shown = nav.show(
     h('h1', {}, 'Session complete'),
     h('p', {}, 'Well done. Everything is saved.'),
     updates.escalations.map((e) => h('div', { class: `triage triage-${e.level}`, role: 'alert' }, h('h2', {}, e.title), h('p', {}, e.message))),
     updates.changes.length ? h('section', {}, h('h2', {}, 'Your programme has changed'), h('ul', {}, updates.changes.map((c) => h('li', {}, c.reason)))) : null,
     h('p', { class: 'actions' }, h('a', { class: 'button primary', href: '#/checkin' }, 'Do a check-in'), h('a', { class: 'button', href: '#/progress' }, 'See your progress')));
-  beep(3);
+  if (shown) beep(3);
 }

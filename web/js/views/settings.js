@@ -1,7 +1,8 @@
 // Settings: export, import, calendar; in multi-user mode the account, sharing with a
 // physiotherapist (revocable codes) and deleting the account with all its data.
-import { get, post, del, call, setSession, currentStatus } from '../api.js';
-import { h, pageShow, id, errorBox } from '../ui.js';
+import { get, post, del, call, setSession, currentStatus } from '../lib/api.js';
+import { h, id, errorBox } from '../lib/components.js';
+import { isoDay, idToWords } from '../lib/format.js';
 
 function calendarSection() {
   const timeId = id('time');
@@ -46,7 +47,7 @@ function dataSection() {
   return h('section', {}, h('h2', {}, 'Your data'),
     h('p', {}, h('a', { class: 'button', href: '/api/v1/export', download: 'hipcoach-export.json' }, 'Export everything (JSON)')),
     h('p', {}, 'Logs as spreadsheets (CSV): ',
-      ['exercise_logs', 'checkins', 'outcomes', 'events'].map((n, i) => [i ? ', ' : '', h('a', { href: `/api/v1/export/${n}.csv`, download: `${n}.csv` }, n.replace('_', ' '))])),
+      ['exercise_logs', 'checkins', 'outcomes', 'events'].map((n, i) => [i ? ', ' : '', h('a', { href: `/api/v1/export/${n}.csv`, download: `${n}.csv` }, idToWords(n))])),
     h('div', { class: 'field' }, h('label', { for: fileId }, 'Import an export file'), file),
     h('div', { class: 'choice' }, replace, h('label', { for: replaceId }, 'Replace my data with the file\'s data')),
     importButton, status,
@@ -54,14 +55,14 @@ function dataSection() {
       ' ', h('a', { class: 'button', href: '#/print/programme' }, 'Print the programme')));
 }
 
-async function sharingSection() {
+async function sharingSection(nav) {
   const links = (await get('/api/v1/links')).links;
   const codeOut = h('p', { role: 'status', class: 'code' });
   const newCode = h('button', { type: 'button' }, 'Make a code for my physiotherapist');
   newCode.addEventListener('click', async () => {
     try {
       const r = await post('/api/v1/share-codes');
-      codeOut.textContent = `Code: ${r.code} (works once, until ${r.expires_at.slice(0, 10)})`;
+      codeOut.textContent = `Code: ${r.code} (works once, until ${isoDay(r.expires_at)})`;
     } catch (error) {
       codeOut.textContent = error.message;
     }
@@ -69,9 +70,9 @@ async function sharingSection() {
   return h('section', { id: 'sharing' }, h('h2', {}, 'Share with a physiotherapist'),
     h('p', {}, 'A physiotherapist with a hipcoach clinician account can see your report and progress, and adjust your programme (every change is shown to you with who and why). You can stop this at any time.'),
     newCode, codeOut,
-    links.length ? h('ul', {}, links.map((l) => h('li', {}, `${l.clinician} since ${l.created_at.slice(0, 10)}`,
-      l.revoked_at ? ` (stopped ${l.revoked_at.slice(0, 10)})`
-        : [' ', h('button', { type: 'button', class: 'link-button', onclick: async () => { await del(`/api/v1/links/${l.id}`); render([], currentStatus()); } }, `Stop sharing with ${l.clinician}`)]))) : null);
+    links.length ? h('ul', {}, links.map((l) => h('li', {}, `${l.clinician} since ${isoDay(l.created_at)}`,
+      l.revoked_at ? ` (stopped ${isoDay(l.revoked_at)})`
+        : [' ', h('button', { type: 'button', class: 'link-button', onclick: async () => { await del(`/api/v1/links/${l.id}`); render(nav, currentStatus()); } }, `Stop sharing with ${l.clinician}`)]))) : null);
 }
 
 function accountSection(status) {
@@ -100,13 +101,12 @@ function accountSection(status) {
     h('div', { class: 'field' }, h('label', { for: pwId }, 'Your password, to confirm'), pw), remove, msg);
 }
 
-export async function render(_parts, status) {
-  const show = pageShow();
+export async function render(nav, status) {
   const sections = [];
   if (!status.account || status.account.role === 'person') sections.push(calendarSection(), dataSection());
   if (status.account) {
     try {
-      if (status.account.role === 'person') sections.push(await sharingSection());
+      if (status.account.role === 'person') sections.push(await sharingSection(nav));
     } catch (error) {
       sections.push(errorBox(error));
     }
@@ -114,5 +114,5 @@ export async function render(_parts, status) {
   } else {
     sections.push(h('section', {}, h('h2', {}, 'Privacy'), h('p', {}, 'Personal mode: no account, and nothing leaves this computer. Your data is in one file on this computer.')));
   }
-  show(h('h1', {}, 'Settings'), sections);
+  nav.show(h('h1', {}, 'Settings'), sections);
 }

@@ -1,7 +1,7 @@
 // A front and back body map for body_location questions. Each region is a shape the person can
 // click or reach with Tab and toggle with Space or Enter; a plain checkbox list underneath gives
 // the same choices. Region ids: docs/knowledge-schema.md. Drawn for hipcoach (CC0).
-import { h } from './ui.js';
+import { h } from './components.js';
 
 // Shapes per view; each region appears on both sides of the body where it has two.
 const FRONT = {

@@ -1,6 +1,11 @@
 // Countdown timers and the sound cue. Timers run `speedFactor()` times faster when the page has
 // ?speed=N (tests, trying it out); the display always shows real seconds of the exercise.
-import { speedFactor } from './ui.js';
+
+// The timer speed factor (?speed=20 makes timers run 20 times faster; for tests and trying out).
+export function speedFactor() {
+  const value = Number(new URLSearchParams(window.location.search).get('speed'));
+  return Number.isFinite(value) && value >= 1 && value <= 1000 ? value : 1;
+}
 
 let audio = null;
 let beeps = 0;
@@ -25,11 +30,6 @@ export function beep(count = 1) {
   } catch {
     // No sound available: the visual cue and the announcement remain.
   }
-}
-
-export function formatSeconds(total) {
-  const s = Math.max(0, Math.ceil(total));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
 // Counts `seconds` down; onTick(remaining) about 10 times a second; resolves when done, or

@@ -1,6 +1,6 @@
 // Inline SVG charts: a line chart and a grouped bar chart, each with a text summary for screen
 // readers and a table fallback.
-import { h } from './ui.js';
+import { h } from './components.js';
 
 const W = 340;
 const H = 180;

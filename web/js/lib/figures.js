@@ -1,7 +1,7 @@
 // hipcoach's own exercise drawings (CC0, part of the project): a few generic figures, drawn as
 // simple lines, with the working muscle area highlighted. A left-side version is the same figure
 // mirrored. Each exercise id maps to one figure.
-import { h } from './ui.js';
+import { h } from './components.js';
 
 // Each figure: body lines (polylines), a head (circle) and a highlighted area (the glutes).
 const FIGURES = {
