@@ -7,7 +7,7 @@ DEPS := $(shell cat packaging/debian-deps.txt)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 JOBS ?= 2
 
-.PHONY: all deps build run test test-dev test-asan test-coverage test-fuzz bench format tidy clean
+.PHONY: all deps build run test check test-dev test-asan test-coverage test-fuzz bench format tidy clean
 
 all: build
 
@@ -35,6 +35,12 @@ run: build
 # triage and red-flag code, and the fuzz corpora replayed.
 test: deps
 	scripts/test.sh
+
+# The fast set for daily work (docs/testing.md): the core, tracking, storage (both back ends),
+# command-line and web-library suites of the dev build; no browser, FHIR validator, fuzzing or
+# sanitizers. `make test` runs everything.
+check: build
+	ctest --preset dev -j $(JOBS) -L 'core|tracking|store|cli|unit|scripts' -LE 'e2e|security'
 
 test-dev: build
 	ctest --preset dev -j $(JOBS)
