@@ -359,6 +359,12 @@ class KnowledgeBase {
   const Cause* FindCause(std::string_view id) const;
   const Exercise* FindExercise(std::string_view id) const;
   const SelfCare* FindSelfCare(std::string_view id) const;
+  // The longest a self-care measure may be used at once: its own limit, and for cold and heat
+  // the rules' cap as well (every front end shows and times this figure).
+  int SelfCareMaxMinutes(const SelfCare& care) const;
+  // The body map: the first body-location question, whose choices name the regions a check-in
+  // records pain in (nullptr when the knowledge base has none).
+  const Question* BodyMapQuestion() const;
   const EducationPage* FindEducation(std::string_view id) const;
 
   // The finding indices each red flag reads (pattern), and for each question the red flags its

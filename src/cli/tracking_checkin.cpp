@@ -144,13 +144,7 @@ int Checkin(const KnowledgeBase& kb, Store& store, Clock& clock, const CheckinOp
   };
   checkin.pain_worst = ask("Worst pain in the last 24 hours, 0-10?", 0, 10);
   // Where it hurts, by region and side (the assessment's body map).
-  const Question* body = nullptr;
-  for (const Question& q : kb.questions) {
-    if (q.type == AnswerType::kBodyLocation) {
-      body = &q;
-      break;
-    }
-  }
+  const Question* body = kb.BodyMapQuestion();
   if (body != nullptr) {
     out << "Where does it hurt? Type the numbers (e.g. 1 3), or Enter to skip:\n";
     for (std::size_t i = 0; i < body->choices.size(); ++i) {

@@ -226,8 +226,7 @@ int Session(const KnowledgeBase& kb, Store& store, Clock& clock, const SessionOp
     if (std::find(plan.self_care.begin(), plan.self_care.end(), care.id) == plan.self_care.end()) {
       continue;
     }
-    const int limit = std::min(
-        care.max_minutes, care.kind == "cold" ? rules.ice_max_minutes : rules.heat_max_minutes);
+    const int limit = kb.SelfCareMaxMinutes(care);
     auto want =
         p.AskYesNo(fmt::format("Would you like a {}-minute timer for {}?", limit, care.name));
     if (!want || !*want) continue;

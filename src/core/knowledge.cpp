@@ -227,6 +227,17 @@ const Exercise* KnowledgeBase::FindExercise(std::string_view id) const {
 const SelfCare* KnowledgeBase::FindSelfCare(std::string_view id) const {
   return Pointer(self_care, Lookup(self_care_index_, id));
 }
+const Question* KnowledgeBase::BodyMapQuestion() const {
+  for (const Question& q : questions) {
+    if (q.type == AnswerType::kBodyLocation) return &q;
+  }
+  return nullptr;
+}
+int KnowledgeBase::SelfCareMaxMinutes(const SelfCare& care) const {
+  if (care.kind == "cold") return std::min(care.max_minutes, rules.ice_max_minutes);
+  if (care.kind == "heat") return std::min(care.max_minutes, rules.heat_max_minutes);
+  return care.max_minutes;
+}
 const EducationPage* KnowledgeBase::FindEducation(std::string_view id) const {
   return Pointer(education, Lookup(education_index_, id));
 }

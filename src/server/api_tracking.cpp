@@ -122,11 +122,7 @@ json App::ProgrammeJson(Store& store, Tracker& tracker) {
   for (const std::string& id : plan.self_care) {
     const SelfCare* care = kb_.FindSelfCare(id);
     if (care == nullptr) continue;
-    int max_minutes = care->max_minutes;
-    if (care->kind == "cold" || care->id == "ice")
-      max_minutes = std::min(max_minutes, kb_.rules.ice_max_minutes);
-    if (care->kind == "heat" || care->id == "heat")
-      max_minutes = std::min(max_minutes, kb_.rules.heat_max_minutes);
+    const int max_minutes = kb_.SelfCareMaxMinutes(*care);
     self_care.push_back({{"id", care->id},
                          {"name", care->name},
                          {"kind", care->kind},
@@ -449,10 +445,7 @@ void App::AddCheckIn(const http::Request& req, const Caller& caller, const Param
     if (!regions->is_array() || regions->size() > 22) {
       Throw(400, "invalid_field", "'regions' must be a list of at most 22 entries.");
     }
-    const Question* map = nullptr;
-    for (const Question& q : kb_.questions) {
-      if (q.type == AnswerType::kBodyLocation) map = &q;
-    }
+    const Question* map = kb_.BodyMapQuestion();
     for (const json& r : *regions) {
       if (!r.is_object()) Throw(400, "invalid_field", "Each region must be an object.");
       OnlyKeys(r, {"region", "side", "pain"});
