@@ -53,7 +53,11 @@ namespace {
 std::string Join(const std::vector<std::string>& items, std::string_view last) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += i + 1 == items.size() ? fmt::format(" {} ", last) : ", ";
+    if (i > 0 && i + 1 == items.size()) {
+      out.append(" ").append(last).append(" ");
+    } else if (i > 0) {
+      out += ", ";
+    }
     out += items[i];
   }
   return out;
