@@ -1,7 +1,7 @@
-// Per-person isolation in the store layer (src/server/scoped_store.hpp), tested directly on the
+// Per-person isolation in the store layer (src/store/scoped_store.hpp), tested directly on the
 // SQLite store: the API handlers only ever ask for the caller's own id, so this is what catches a
 // hole in the layer itself.
-#include "scoped_store.hpp"
+#include "store/scoped_store.hpp"
 
 #include <gtest/gtest.h>
 
