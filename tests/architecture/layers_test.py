@@ -3,7 +3,8 @@
 itself and from folders of a LOWER layer. Reads every `#include "..."` (and
 `#include <hipcoach/...>`) line under src/ and include/hipcoach/, maps the including and the
 included file to their folder, and fails with file:line for each include from another folder of
-the same layer or from a higher one.
+the same layer or from a higher one. It checks the libraries each src/<folder>/CMakeLists.txt
+links by the same rule.
 
 The table below is the rule; docs/architecture.md ("Layers") shows the same table, and this test
 checks that the two agree. Usage: layers_test.py [SOURCE_DIR] (default: this file's repository).
@@ -59,6 +60,8 @@ HEADERS = {
 # Empty: the tree follows the rule.
 EXCEPTIONS = {}
 
+LINK = re.compile(r"target_link_libraries\s*\(([^)]*)\)")
+LIBRARY = re.compile(r"\bhipcoach_[a-z_]+\b")
 INCLUDE = re.compile(r'^\s*#\s*include\s*(?:"([^"]+)"|<(hipcoach/[^>]+)>)')
 SOURCE_SUFFIXES = {".cpp", ".hpp", ".h", ".cc", ".inc"}
 
@@ -89,6 +92,34 @@ def resolve(root, including, text, angled):
     return None
 
 
+def link_problems(root):
+    """The same rule over the CMake targets: src/<folder>/CMakeLists.txt links only libraries of its
+    own folder and of lower layers (the libraries are the second column of LAYERS)."""
+    owner = {}
+    for folder, (_, libraries) in LAYERS.items():
+        for library in LIBRARY.findall(libraries):
+            owner[library] = folder
+    problems = []
+    for cmake in sorted((root / "src").glob("*/CMakeLists.txt")):
+        folder = cmake.parent.name
+        if folder not in LAYERS:
+            continue
+        text = cmake.read_text(encoding="utf-8")
+        for m in LINK.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            _target, *linked = m.group(1).split()
+            for library in LIBRARY.findall(" ".join(linked)):
+                other = owner.get(library)
+                if other is None or other == folder:
+                    continue
+                if LAYERS[other][0] < LAYERS[folder][0]:
+                    continue
+                rel = cmake.relative_to(root).as_posix()
+                problems.append(f"{rel}:{line}: {folder} (layer {LAYERS[folder][0]}) links "
+                                f"{library} of {other} (layer {LAYERS[other][0]}), not below it")
+    return problems
+
+
 def docs_table(root):
     """{folder: layer} from the rows `| layer | `src/folder/` | ...` of docs/architecture.md."""
     doc = root / "docs" / "architecture.md"
@@ -115,6 +146,8 @@ def main():
     if documented != expected:
         problems.append("docs/architecture.md: the layer table (rows `| layer | `src/folder/` |`) "
                         f"says {documented}, the test's LAYERS say {expected}")
+
+    problems += link_problems(root)
 
     candidates = sorted((root / "src").rglob("*"))
     candidates += sorted((root / "include" / "hipcoach").rglob("*"))
@@ -161,7 +194,8 @@ def main():
         print(f"architecture_layers: {len(problems)} problems "
               "(the rule and its table: tests/architecture/layers_test.py, docs/architecture.md)")
         return 1
-    print(f"architecture_layers: {count} includes in {len(files)} files follow the layers")
+    print(f"architecture_layers: {count} includes in {len(files)} files and the CMake links "
+          "follow the layers")
     return 0
 
 

@@ -10,7 +10,7 @@
 
 #include "hipcoach/store.hpp"
 
-namespace hipcoach::server {
+namespace hipcoach {
 namespace {
 
 CheckIn Pain(RowId person, int pain) {
@@ -106,4 +106,4 @@ TEST_F(ScopedStoreTest, ImportLandsInTheCallersDataWithNewIds) {
 }
 
 }  // namespace
-}  // namespace hipcoach::server
+}  // namespace hipcoach
