@@ -1,6 +1,6 @@
 // Tracking over the Store: assessments, the programme, sessions, logs, check-ins, progress, the
 // report, export and import, and the calendar. Every handler works on a Store scoped to the
-// caller's person (scoped_store.hpp).
+// caller's person (src/store/scoped_store.hpp).
 #include <fmt/format.h>
 
 #include <limits>

@@ -19,7 +19,7 @@
 
 #include "hipcoach/app.hpp"
 #include "hipcoach/json_reader.hpp"
-#include "scoped_store.hpp"
+#include "store/scoped_store.hpp"
 #include "web_assets.hpp"
 
 namespace hipcoach::server {

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "accounts.hpp"
+#include "accounts/accounts.hpp"
 #include "hipcoach/http.hpp"
 #include "hipcoach/knowledge.hpp"
 #include "hipcoach/server.hpp"

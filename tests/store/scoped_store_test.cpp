@@ -1,7 +1,7 @@
-// Per-person isolation in the store layer (src/server/scoped_store.hpp), tested directly on the
+// Per-person isolation in the store layer (src/store/scoped_store.hpp), tested directly on the
 // SQLite store: the API handlers only ever ask for the caller's own id, so this is what catches a
 // hole in the layer itself.
-#include "scoped_store.hpp"
+#include "store/scoped_store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 
 #include "hipcoach/store.hpp"
 
-namespace hipcoach::server {
+namespace hipcoach {
 namespace {
 
 CheckIn Pain(RowId person, int pain) {
@@ -106,4 +106,4 @@ TEST_F(ScopedStoreTest, ImportLandsInTheCallersDataWithNewIds) {
 }
 
 }  // namespace
-}  // namespace hipcoach::server
+}  // namespace hipcoach

@@ -8,7 +8,7 @@
 
 #include "hipcoach/store.hpp"
 
-namespace hipcoach::server {
+namespace hipcoach {
 
 enum class IdPolicy {
   kKeep,      // Import keeps the file's row ids (one person per database: the personal mode)
@@ -17,4 +17,4 @@ enum class IdPolicy {
 
 std::unique_ptr<Store> MakeScopedStore(Store& inner, const Profile& profile, IdPolicy ids);
 
-}  // namespace hipcoach::server
+}  // namespace hipcoach

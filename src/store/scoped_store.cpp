@@ -4,7 +4,7 @@
 #include <limits>
 #include <map>
 
-namespace hipcoach::server {
+namespace hipcoach {
 namespace {
 
 constexpr TimeSeconds kAll = std::numeric_limits<TimeSeconds>::max();
@@ -232,4 +232,4 @@ std::unique_ptr<Store> MakeScopedStore(Store& inner, const Profile& profile, IdP
   return std::make_unique<ScopedStore>(inner, profile, ids);
 }
 
-}  // namespace hipcoach::server
+}  // namespace hipcoach
