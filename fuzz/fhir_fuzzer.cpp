@@ -26,7 +26,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   auto answers = hipcoach::fhir::AnswersFromQuestionnaireResponse(Kb(), text);
   if (answers) {
-    (void)hipcoach::AssessmentJson(Kb(), hipcoach::Assess(Kb(), *answers)).dump();
+    // An assessment that leaves a screening question unanswered is refused with a message.
+    if (auto assessment = hipcoach::Assess(Kb(), *answers)) {
+      (void)hipcoach::AssessmentJson(Kb(), *assessment).dump();
+    }
     (void)hipcoach::fhir::AnswersDocumentJson(*answers).dump();
   }
   return 0;
