@@ -84,8 +84,7 @@ void ReadSources(Builder& b, const TomlReader& r, const toml::table& root) {
 
 void ReadFindings(Builder& b, const TomlReader& r, const toml::table& root) {
   for (const toml::table* t : r.Tables(root, "finding")) {
-    r.CheckKeys(*t, "[[finding]]",
-                {"id", "text", "background", "lasting", "sources", "evidence"});
+    r.CheckKeys(*t, "[[finding]]", {"id", "text", "background", "lasting", "sources", "evidence"});
     Finding f;
     static_cast<Cited&>(f) = r.Citation(*t);
     f.id = ReadId(r, *t);

@@ -207,12 +207,12 @@ std::string App::HashPassword(const std::string& password) {
   ++hashes_running_;
   lock.unlock();
   char out[crypto_pwhash_STRBYTES];
-  const int rc =
-      options_.fast_password_hashing_for_fuzzing
-          ? crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_MIN,
-                              crypto_pwhash_MEMLIMIT_MIN)
-          : crypto_pwhash_str(out, password.data(), password.size(),
-                              crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE);
+  const int rc = options_.fast_password_hashing_for_fuzzing
+                     ? crypto_pwhash_str(out, password.data(), password.size(),
+                                         crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN)
+                     : crypto_pwhash_str(out, password.data(), password.size(),
+                                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                         crypto_pwhash_MEMLIMIT_INTERACTIVE);
   lock.lock();
   --hashes_running_;
   hash_cv_.notify_one();

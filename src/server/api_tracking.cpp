@@ -331,8 +331,8 @@ void App::UpdateSession(const http::Request& req, const Caller& caller, const Pa
       // A session that ends is new data: saved with what it leads to, in one transaction.
       session->ended_at = clock_.Now();
       Tracker tracker(kb_, store, clock_);
-      out["updates"] = UpdatesJson(
-          Must(tracker.Record([&](RowId) { return store.UpdateSession(*session); })));
+      out["updates"] =
+          UpdatesJson(Must(tracker.Record([&](RowId) { return store.UpdateSession(*session); })));
     }
     SendJson(res, out);
   });

@@ -96,7 +96,7 @@ std::vector<std::filesystem::path> CasePaths() {
 struct Outcome {
   TriageLevel level = TriageLevel::kSelfCare;
   int questions = 0;
-  int not_recorded = 0;             // questions the recording did not reach, answered "not sure"
+  int not_recorded = 0;               // questions the recording did not reach, answered "not sure"
   std::vector<std::string> rule_out;  // what a doctor needs to rule out
   std::vector<std::string> ranked;    // the likely causes
 };
