@@ -86,6 +86,9 @@ struct Updates {
   bool has_programme = false;  // false: there is no programme to update yet
   std::vector<Escalation> escalations;
   std::vector<ItemDecision> decisions;
+  // Why progression left the programme as it is when a rule of the knowledge base refused the
+  // change (the data that arrived is saved all the same).
+  std::string progression_refused;
 };
 
 // A check-in to record: the entry (its person and time are set when it is recorded), the answers
@@ -94,6 +97,9 @@ struct Updates {
 struct CheckInInput {
   CheckIn checkin;
   std::optional<Answers> danger_answers;
+  // The danger signs in `danger_answers` were already recorded (RecordDangerAnswers, as soon as
+  // they were answered in the terminal): not recorded again.
+  bool danger_recorded = false;
   bool resume = false;
   bool clinician_seen = false;
   std::optional<OutcomeRecord> psfs;

@@ -108,6 +108,13 @@ int Checkin(const KnowledgeBase& kb, Store& store, Clock& clock, const CheckinOp
       return kExitFailure;
     }
     if (!matched->empty()) {
+      // Kept at once (the programme pauses), whatever happens to the rest of the check-in.
+      auto kept = tracker.RecordDangerAnswers(*answers);
+      if (!kept) {
+        err << "hipcoach: " << kept.error().message << "\n";
+        return kExitFailure;
+      }
+      input.danger_recorded = true;
       ShowRetriage(kb, *answers, out);
     } else if (options.resume && state->paused) {
       // Resuming may need a clinician's word (after an urgent pause, or for a sign resting on
@@ -128,13 +135,7 @@ int Checkin(const KnowledgeBase& kb, Store& store, Clock& clock, const CheckinOp
   auto pain = p.AskInt("How much does it hurt right now? (0 = no pain, 10 = worst imaginable)", 0,
                        10, false);
   if (pain.stopped) {
-    // Danger signs already answered are kept (they pause the programme); nothing else is saved.
-    if (input.danger_answers) {
-      if (auto kept = tracker.RecordDangerAnswers(*input.danger_answers); !kept) {
-        err << "hipcoach: " << kept.error().message << "\n";
-        return kExitFailure;
-      }
-    }
+    // Danger signs already answered were kept (they paused the programme); nothing else is.
     out << "\nStopped; nothing more was saved.\n";
     return kExitOk;
   }

@@ -41,6 +41,9 @@ void ShowUpdates(const KnowledgeBase& kb, const tracking::Updates& updates, std:
     out << fmt::format("\n*** {} ***\n{}\n", level.title, e.message);
   }
   ShowChanges(updates.decisions, "Your programme has changed:", out);
+  if (!updates.progression_refused.empty()) {
+    out << "\nYour programme stays as it is: " << updates.progression_refused << "\n";
+  }
 }
 
 void ShowChanges(const std::vector<tracking::ItemDecision>& decisions, const std::string& heading,

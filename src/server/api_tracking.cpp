@@ -64,8 +64,11 @@ json EscalationsJson(const KnowledgeBase& kb, const std::vector<Escalation>& lis
 }  // namespace
 
 json App::UpdatesJson(const tracking::Updates& updates) {
-  return {{"escalations", EscalationsJson(kb_, updates.escalations)},
-          {"changes", ChangesJson(updates.decisions)}};
+  json out = {{"escalations", EscalationsJson(kb_, updates.escalations)},
+              {"changes", ChangesJson(updates.decisions)}};
+  if (!updates.progression_refused.empty())
+    out["progression_refused"] = updates.progression_refused;
+  return out;
 }
 
 json App::ChangesJson(const std::vector<tracking::ItemDecision>& decisions) {
@@ -497,7 +500,7 @@ void App::AddCheckIn(const http::Request& req, const Caller& caller, const Param
   WithStore(caller, [&](Store& store) {
     Tracker tracker(kb_, store, clock_);
     const tracking::CheckInOutcome recorded =
-        Must(tracker.RecordCheckIn({c, std::move(danger), resume, clinician_seen, psfs}));
+        Must(tracker.RecordCheckIn({c, std::move(danger), false, resume, clinician_seen, psfs}));
     json flags = json::array();
     for (const MatchedRedFlag& m : recorded.red_flags) {
       const RedFlag& flag = kb_.red_flags[static_cast<std::size_t>(m.red_flag)];

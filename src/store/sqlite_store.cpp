@@ -555,7 +555,15 @@ class SqliteStore final : public Store {
     if (depth_ > 0) return body();
     HIPCOACH_TRY(db_.Exec("BEGIN IMMEDIATE"));
     ++depth_;
-    Result<void> result = body();
+    Result<void> result;
+    try {
+      result = body();
+    } catch (...) {
+      // A body that throws (out of memory, say) writes nothing and leaves no transaction open.
+      --depth_;
+      (void)db_.Exec("ROLLBACK");
+      throw;
+    }
     --depth_;
     if (!result) {
       (void)db_.Exec("ROLLBACK");

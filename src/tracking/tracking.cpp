@@ -461,7 +461,8 @@ std::vector<std::string> Uncleared(const KnowledgeBase& kb, const RedFlag& flag,
     const Tri v = ClearingValue(kb, state, f);
     const bool unsure = state.unsure[static_cast<std::size_t>(f)] && v == Tri::kUnknown;
     if (kb.findings[static_cast<std::size_t>(f)].lasting || v == Tri::kFalse) continue;
-    if (v == Tri::kTrue || unsure || with_open) out.push_back(kb.findings[static_cast<std::size_t>(f)].text);
+    if (v == Tri::kTrue || unsure || with_open)
+      out.push_back(kb.findings[static_cast<std::size_t>(f)].text);
   }
   return out;
 }
@@ -688,8 +689,8 @@ Result<Tracker::Progressed> Tracker::Progress(const State& state) {
   }
   if (reasons.empty()) return out;
   for (const std::string& r : reasons) out.reason += (out.reason.empty() ? "" : " ") + r;
-  if (auto ok = CheckNewVersion(kb_, store_, state.profile.person_id, next,
-                                state.version->assessment_id);
+  if (auto ok =
+          CheckNewVersion(kb_, store_, state.profile.person_id, next, state.version->assessment_id);
       !ok) {
     return MakeError(ErrorCode::kDataError,
                      "progression would break a rule of the knowledge base (" + ok.error().message +
@@ -706,9 +707,9 @@ Result<std::vector<ItemDecision>> Tracker::UpdateProgramme() {
     auto progressed = Progress(*state);
     if (!progressed) return tl::unexpected(progressed.error());
     if (!progressed->changed) return std::move(progressed->decisions);
-    auto version = store_.AddProgrammeVersion({0, person, clock_.Now(),
-                                               state->version->assessment_id,
-                                               PlanJson(progressed->plan).dump(), progressed->reason});
+    auto version =
+        store_.AddProgrammeVersion({0, person, clock_.Now(), state->version->assessment_id,
+                                    PlanJson(progressed->plan).dump(), progressed->reason});
     if (!version) return tl::unexpected(version.error());
     for (const Event& e : progressed->events) {
       if (auto added = store_.AddEvent(e); !added) return tl::unexpected(added.error());
@@ -721,7 +722,11 @@ Result<State> Tracker::LoadToday(std::vector<ItemDecision>* pending) {
   auto state = Load();
   if (!state) return state;
   auto progressed = Progress(*state);
-  if (!progressed) return tl::unexpected(progressed.error());
+  if (!progressed) {
+    // A change the rules refuse: the stored plan stands (as UpdateProgramme leaves it).
+    if (progressed.error().code == ErrorCode::kDataError) return state;
+    return tl::unexpected(progressed.error());
+  }
   if (progressed->changed) state->plan = std::move(progressed->plan);
   if (pending != nullptr) *pending = std::move(progressed->decisions);
   return state;
@@ -807,11 +812,12 @@ Result<std::vector<Escalation>> Tracker::RaiseEscalations() {
 }
 
 Result<std::vector<MatchedRedFlag>> Tracker::RecordDangerAnswers(const Answers& answers) {
-  return InOneTransaction(store_, [&](RowId person) { return MatchDangerAnswers(person, answers); });
+  return InOneTransaction(store_,
+                          [&](RowId person) { return MatchDangerAnswers(person, answers); });
 }
 
 Result<std::vector<MatchedRedFlag>> Tracker::MatchDangerAnswers(RowId person,
-                                                                 const Answers& answers) {
+                                                                const Answers& answers) {
   auto signs = DangerSigns(answers);
   if (!signs) return signs;
   std::vector<MatchedRedFlag>& matched = *signs;
@@ -927,9 +933,9 @@ Result<void> Tracker::Resume(const Answers& danger_answers, bool clinician_seen)
       const bool paused_for =
           std::find(state->pause_red_flags.begin(), state->pause_red_flags.end(), flag.id) !=
           state->pause_red_flags.end();
-      const bool matches = std::any_of(matched.begin(), matched.end(), [&](const MatchedRedFlag& m) {
-        return m.red_flag == index;
-      });
+      const bool matches =
+          std::any_of(matched.begin(), matched.end(),
+                      [&](const MatchedRedFlag& m) { return m.red_flag == index; });
       if (paused_for) {
         const auto value = [&](int f) { return ClearingValue(kb_, findings, f); };
         if (Evaluate(flag.pattern, value, NoCauses) == Tri::kFalse) continue;
@@ -988,8 +994,15 @@ Result<Updates> Tracker::FollowNewData() {
   if (!raised) return tl::unexpected(raised.error());
   out.escalations = std::move(*raised);
   auto decisions = UpdateProgramme();
-  if (!decisions) return tl::unexpected(decisions.error());
-  out.decisions = std::move(*decisions);
+  if (decisions) {
+    out.decisions = std::move(*decisions);
+  } else if (decisions.error().code == ErrorCode::kDataError) {
+    // A change the knowledge base's rules refuse leaves the programme as it is; it must not
+    // lose the data (a danger sign, a check-in) that arrived with it. Nothing was written.
+    out.progression_refused = decisions.error().message;
+  } else {
+    return tl::unexpected(decisions.error());
+  }
   return out;
 }
 
@@ -1003,7 +1016,8 @@ Result<CheckInOutcome> Tracker::RecordCheckIn(const CheckInInput& input) {
     c.at = clock_.Now();
     c.danger_check = input.danger_answers.has_value();
     if (input.danger_answers) {
-      auto matched = MatchDangerAnswers(person, *input.danger_answers);
+      auto matched = input.danger_recorded ? DangerSigns(*input.danger_answers)
+                                           : MatchDangerAnswers(person, *input.danger_answers);
       if (!matched) return tl::unexpected(matched.error());
       out.red_flags = std::move(*matched);
       if (out.red_flags.empty() && input.resume && state->paused) {

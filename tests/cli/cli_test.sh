@@ -153,6 +153,13 @@ checkins() {
   "$bin" export --db "$tmp/resume.db" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["checkins"]))'
 }
 TZ=UTC HIPCOACH_NOW=2026-01-05T08:00 "$bin" assess --answers "$tmp/gt.json" --db "$tmp/resume.db" >/dev/null
+# A danger sign is kept as soon as it is answered: a check-in killed later (the terminal closed)
+# keeps the sign and its pause.
+cp "$tmp/resume.db" "$tmp/stopped.db"
+checkin 2026-01-06T09:00 --pick "high temperature" --quit-at "worst pain" 3 "$bin" checkin --weekly \
+  --db "$tmp/stopped.db" >/dev/null
+expect_eq "$("$bin" export --db "$tmp/stopped.db" | python3 -c 'import json,sys; print(" ".join(e["kind"] for e in json.load(sys.stdin)["events"] if e["kind"] in ("pause", "danger_sign")))')" \
+  "danger_sign pause" "a check-in stopped after a danger sign keeps the sign and its pause"
 out=$(checkin 2026-01-06T08:00 --pick "high temperature" 3 "$bin" checkin --weekly --db "$tmp/resume.db")
 expect_eq "$?" 0 "check-in with a fever: exit code"
 expect_contains "$out" "[EMERGENCY]" "a fever at the check-in is an emergency"

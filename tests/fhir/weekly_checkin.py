@@ -8,6 +8,8 @@ the knowledge base's question order. Options change what the person says:
   --unsure TEXT  answer "not sure" (u) to every danger-sign question whose prompt contains TEXT
                  ("" for all of them)
   --seen         answer "yes" when asked whether a doctor or physiotherapist has seen them
+  --quit-at TEXT at the first prompt containing TEXT, kill the program (as closing the terminal
+                 would) instead of answering
 Prints the whole conversation and exits with the command's exit code.
 Usage: weekly_checkin.py [--pick TEXT] [--unsure TEXT] [--seen] PAIN HIPCOACH checkin --weekly --db DB
 """
@@ -18,7 +20,7 @@ import subprocess
 import sys
 
 args = sys.argv[1:]
-pick, unsure, seen = None, None, False
+pick, unsure, seen, quit_at = None, None, False, None
 while args and args[0].startswith("--"):
     option = args.pop(0)
     if option == "--pick":
@@ -27,6 +29,8 @@ while args and args[0].startswith("--"):
         unsure = args.pop(0).lower()
     elif option == "--seen":
         seen = True
+    elif option == "--quit-at":
+        quit_at = args.pop(0).lower()
     else:
         sys.exit(f"weekly_checkin.py: unknown option {option}")
 pain = args[0]
@@ -48,6 +52,11 @@ while True:
     options = re.findall(r"^  (\d+)\) (.*)$", prompt, re.M)
     lower = prompt.lower()
     danger_sign = "u) not sure" in lower
+    if quit_at is not None and quit_at in lower:
+        process.kill()
+        transcript += prompt + "> (killed)\n"
+        pending = ""
+        break
     if "much better" in lower:
         answer = "2"
     elif danger_sign and unsure is not None and unsure in lower:
