@@ -202,8 +202,11 @@ class Tracker {
     std::vector<Event> events;
     std::string reason;
     bool changed = false;
+    std::string refused;  // why a change the rules refuse was not made (then `changed` is false)
   };
   Result<Progressed> Progress(const State& state);
+  // Progression decided and, when it changes the plan, written.
+  Result<Progressed> ApplyProgression();
   // The bodies of the use cases, run inside their callers' transaction.
   Result<std::vector<Escalation>> RaiseEscalations();
   Result<std::vector<MatchedRedFlag>> MatchDangerAnswers(RowId person, const Answers& answers);

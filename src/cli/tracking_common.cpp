@@ -42,7 +42,7 @@ void ShowUpdates(const KnowledgeBase& kb, const tracking::Updates& updates, std:
   }
   ShowChanges(updates.decisions, "Your programme has changed:", out);
   if (!updates.progression_refused.empty()) {
-    out << "\nYour programme stays as it is: " << updates.progression_refused << "\n";
+    out << "\n" << updates.progression_refused << "\n";
   }
 }
 

@@ -688,32 +688,44 @@ Result<Tracker::Progressed> Tracker::Progress(const State& state) {
     item = decision.next;
   }
   if (reasons.empty()) return out;
-  for (const std::string& r : reasons) out.reason += (out.reason.empty() ? "" : " ") + r;
   if (auto ok =
           CheckNewVersion(kb_, store_, state.profile.person_id, next, state.version->assessment_id);
       !ok) {
-    return MakeError(ErrorCode::kDataError,
-                     "progression would break a rule of the knowledge base (" + ok.error().message +
-                         "); the programme stays as it is");
+    // The same check as every writer of a programme: a change past a limit is not made, and the
+    // data that led to it is kept all the same.
+    out.refused =
+        "The programme stays as it is for now: the change it was due for would go past "
+        "one of hipcoach's safety limits (" +
+        ok.error().message + ").";
+    for (ItemDecision& d : decisions) d.decision.next = d.before;
+    out.events.clear();
+    return out;
   }
+  for (const std::string& r : reasons) out.reason += (out.reason.empty() ? "" : " ") + r;
   out.changed = true;
   return out;
 }
 
+Result<Tracker::Progressed> Tracker::ApplyProgression() {
+  auto state = Load();
+  if (!state) return tl::unexpected(state.error());
+  auto progressed = Progress(*state);
+  if (!progressed || !progressed->changed) return progressed;
+  const RowId person = state->profile.person_id;
+  auto version =
+      store_.AddProgrammeVersion({0, person, clock_.Now(), state->version->assessment_id,
+                                  PlanJson(progressed->plan).dump(), progressed->reason});
+  if (!version) return tl::unexpected(version.error());
+  for (const Event& e : progressed->events) {
+    if (auto added = store_.AddEvent(e); !added) return tl::unexpected(added.error());
+  }
+  return progressed;
+}
+
 Result<std::vector<ItemDecision>> Tracker::UpdateProgramme() {
-  return InOneTransaction(store_, [&](RowId person) -> Result<std::vector<ItemDecision>> {
-    auto state = Load();
-    if (!state) return tl::unexpected(state.error());
-    auto progressed = Progress(*state);
+  return InOneTransaction(store_, [&](RowId) -> Result<std::vector<ItemDecision>> {
+    auto progressed = ApplyProgression();
     if (!progressed) return tl::unexpected(progressed.error());
-    if (!progressed->changed) return std::move(progressed->decisions);
-    auto version =
-        store_.AddProgrammeVersion({0, person, clock_.Now(), state->version->assessment_id,
-                                    PlanJson(progressed->plan).dump(), progressed->reason});
-    if (!version) return tl::unexpected(version.error());
-    for (const Event& e : progressed->events) {
-      if (auto added = store_.AddEvent(e); !added) return tl::unexpected(added.error());
-    }
     return std::move(progressed->decisions);
   });
 }
@@ -722,11 +734,7 @@ Result<State> Tracker::LoadToday(std::vector<ItemDecision>* pending) {
   auto state = Load();
   if (!state) return state;
   auto progressed = Progress(*state);
-  if (!progressed) {
-    // A change the rules refuse: the stored plan stands (as UpdateProgramme leaves it).
-    if (progressed.error().code == ErrorCode::kDataError) return state;
-    return tl::unexpected(progressed.error());
-  }
+  if (!progressed) return tl::unexpected(progressed.error());
   if (progressed->changed) state->plan = std::move(progressed->plan);
   if (pending != nullptr) *pending = std::move(progressed->decisions);
   return state;
@@ -793,21 +801,15 @@ Result<std::vector<Escalation>> Tracker::RaiseEscalations() {
     for (const char* id : {"much_worse", "pain_rise", "pain_high"}) input.already.push_back(id);
   }
   raised = CheckEscalations(kb_, input);
-  if (raised.empty()) return raised;
-  auto written = store_.Transaction(person, [&]() -> Result<void> {
-    bool paused = state->paused;
-    for (const Escalation& e : raised) {
-      json details = {{"level", ToString(e.level)}, {"sources", e.sources}};
-      HIPCOACH_TRY(
-          store_.AddEvent({0, person, now, "escalation", e.id, e.message, details.dump()}));
-      if (e.pause && !paused) {
-        HIPCOACH_TRY(store_.AddEvent({0, person, now, "pause", e.id, e.message, "{}"}));
-        paused = true;
-      }
+  bool paused = state->paused;
+  for (const Escalation& e : raised) {
+    json details = {{"level", ToString(e.level)}, {"sources", e.sources}};
+    HIPCOACH_TRY(store_.AddEvent({0, person, now, "escalation", e.id, e.message, details.dump()}));
+    if (e.pause && !paused) {
+      HIPCOACH_TRY(store_.AddEvent({0, person, now, "pause", e.id, e.message, "{}"}));
+      paused = true;
     }
-    return {};
-  });
-  if (!written) return tl::unexpected(written.error());
+  }
   return raised;
 }
 
@@ -823,33 +825,27 @@ Result<std::vector<MatchedRedFlag>> Tracker::MatchDangerAnswers(RowId person,
   std::vector<MatchedRedFlag>& matched = *signs;
   if (matched.empty()) return signs;
   const TimeSeconds now = clock_.Now();
-  auto written = store_.Transaction(person, [&]() -> Result<void> {
-    TriageLevel level = TriageLevel::kSelfCare;
-    for (const MatchedRedFlag& m : matched) {
-      const RedFlag& flag = kb_.red_flags[static_cast<std::size_t>(m.red_flag)];
-      level = std::max(level, flag.level);
-      json details = {{"level", ToString(flag.level)},
-                      {"uncertain", m.uncertain},
-                      {"answers", AnswersDocument(answers)["answers"]}};
-      HIPCOACH_TRY(
-          store_.AddEvent({0, person, now, "danger_sign", flag.id, flag.action, details.dump()}));
-    }
-    // Each new danger sign is recorded with the pause, so that resuming needs it answered "no".
-    HIPCOACH_TRY(store_.AddEvent({0, person, now, "pause", "danger_sign",
-                                  EscalationMessage(kb_, "danger_sign", 0, 0, 0),
-                                  PauseDetails(kb_, level, matched).dump()}));
-    return {};
-  });
-  if (!written) return tl::unexpected(written.error());
+  TriageLevel level = TriageLevel::kSelfCare;
+  for (const MatchedRedFlag& m : matched) {
+    const RedFlag& flag = kb_.red_flags[static_cast<std::size_t>(m.red_flag)];
+    level = std::max(level, flag.level);
+    json details = {{"level", ToString(flag.level)},
+                    {"uncertain", m.uncertain},
+                    {"answers", AnswersDocument(answers)["answers"]}};
+    HIPCOACH_TRY(
+        store_.AddEvent({0, person, now, "danger_sign", flag.id, flag.action, details.dump()}));
+  }
+  // Each new danger sign is recorded with the pause, so that resuming needs it answered "no".
+  HIPCOACH_TRY(store_.AddEvent({0, person, now, "pause", "danger_sign",
+                                EscalationMessage(kb_, "danger_sign", 0, 0, 0),
+                                PauseDetails(kb_, level, matched).dump()}));
   return signs;
 }
 
 Result<std::vector<MatchedRedFlag>> Tracker::DangerSigns(const Answers& answers) {
-  auto person = PersonId(store_);
-  if (!person) return tl::unexpected(person.error());
   auto state = Load();
   if (!state) return tl::unexpected(state.error());
-  auto events = store_.Events(*person);
+  auto events = store_.Events(state->profile.person_id);
   if (!events) return tl::unexpected(events.error());
   const std::vector<std::string> seen = Acknowledged(*events);
   const FindingState findings = DeriveFindings(kb_, WithHistory(kb_, state->assessment, answers));
@@ -993,16 +989,10 @@ Result<Updates> Tracker::FollowNewData() {
   auto raised = RaiseEscalations();
   if (!raised) return tl::unexpected(raised.error());
   out.escalations = std::move(*raised);
-  auto decisions = UpdateProgramme();
-  if (decisions) {
-    out.decisions = std::move(*decisions);
-  } else if (decisions.error().code == ErrorCode::kDataError) {
-    // A change the knowledge base's rules refuse leaves the programme as it is; it must not
-    // lose the data (a danger sign, a check-in) that arrived with it. Nothing was written.
-    out.progression_refused = decisions.error().message;
-  } else {
-    return tl::unexpected(decisions.error());
-  }
+  auto progressed = ApplyProgression();
+  if (!progressed) return tl::unexpected(progressed.error());
+  out.decisions = std::move(progressed->decisions);
+  out.progression_refused = std::move(progressed->refused);
   return out;
 }
 

@@ -12,37 +12,13 @@
 #include "hipcoach/assessment.hpp"
 #include "hipcoach/tracking.hpp"
 #include "pg_test_support.hpp"
+#include "tracking_support.hpp"
 
 namespace hipcoach::tracking {
 namespace {
 
-const KnowledgeBase& Kb() {
-  static const KnowledgeBase kb = *app::LoadKnowledgeFrom(HIPCOACH_KNOWLEDGE_DIR).kb;
-  return kb;
-}
-
-// A desk worker with no danger signs (tests/cases/causes/glute_weakness_desk.toml).
-Answers DeskWorker() {
-  Answers a;
-  a["pain_site"] = AnswerValue::Choices({"buttock", "lower_back"});
-  a["rf_onset"] = AnswerValue::Choices({"gradual"});
-  a["rf_weight_bearing"] = AnswerValue::Choice("normal");
-  a["rf_tummy"] = AnswerValue::Choices({"none"});
-  a["rf_nerve_signs"] = AnswerValue::Choices({"none"});
-  a["rf_body_signs"] = AnswerValue::Choices({"none"});
-  a["rf_background"] = AnswerValue::Choices({"none"});
-  a["rf_serious_signs"] = AnswerValue::Choices({"none"});
-  a["age"] = AnswerValue::Number(34);
-  a["painful_side"] = AnswerValue::Choice("left");
-  a["activities"] = AnswerValue::Choices({"desk_work"});
-  a["pain_days"] = AnswerValue::Number(10);
-  a["pain_trend"] = AnswerValue::Choice("same");
-  a["pain_worst"] = AnswerValue::Number(4);
-  a["worse_with"] = AnswerValue::Choices({"stairs"});
-  a["also_notice"] = AnswerValue::Choices({"glutes_off"});
-  a["habits"] = AnswerValue::Choices({"sit_8h", "weak_core"});
-  return *ValidateAnswers(Kb(), a);
-}
+using testing::DeskWorker;
+using testing::Kb;
 
 constexpr TimeSeconds kStart = 1767600000;  // 2026-01-05T08:00:00Z, a Monday
 constexpr TimeSeconds kMidnight = kStart - 8 * 3600;
