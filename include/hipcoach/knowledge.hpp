@@ -292,14 +292,18 @@ struct Rules : Cited {
   double load_step_max_percent = 10;
   int missed_sessions_regress = 3;
   int restart_gap_days = 7;
+  int min_days_on_rung = 7;  // time as well as response: at least this long on one rung
+  int load_from_phase = 3;   // added load only from this phase
   // tracking: the staged safety net over logged data ([tracking], [[escalation]])
   int danger_check_days = 7;
   int trend_window_days = 3;
   int review_days = 14;
   double meaningful_change_points = 2;
   double meaningful_change_percent = 30;
-  int worse_rise_points = 2;
+  int worse_rise_points = 2;     // a flare
+  int worse_sustained_days = 7;  // a flare that lasts this long: sustained worsening
   int pause_pain_min = 7;
+  int high_sustained_days = 3;   // days within a week with pain of pause_pain_min or more
   int resolved_pain_max = 2;
   int physio_days = 42;
   int msk_days = 90;

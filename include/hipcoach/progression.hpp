@@ -60,18 +60,41 @@ PainZone Zone(const Rules& rules, int pain);
 // 0, 2 and 4 of each week, daily work on days 0-5, a rest day on day 6, as BuildProgramme plans).
 bool ScheduledOn(DoseDays days, int day);
 
+// What besides the sessions decides one exercise's next step.
+struct ProgressionContext {
+  int today = 0;                       // the day being planned
+  int phase = 1;                       // the programme's phase now (see NextPhase)
+  bool flare = false;                  // pain at rest is up by a flare's rise: nothing moves up
+  std::vector<std::string> excluded;   // exercise ids this person must not do
+};
+
 // The next prescription for one exercise. `history` holds every outcome since
-// `current.since_day`, oldest first (missed days included); `today` is the day being planned;
-// `excluded` lists exercise ids this person must not do (contraindications, missing equipment).
+// `current.since_day`, oldest first (missed days included).
 //
-// In order: a long gap restarts gently; pain above acceptable, or worse the next morning, in two
-// sessions running regresses to the easier variant; so do `missed_sessions_regress` missed
-// sessions in a row; one such session holds with a warning; the top of the rep range on every set
+// In order: a long gap restarts gently; one session with pain above acceptable regresses to the
+// easier variant at once; worse the next morning in two sessions running regresses, once holds;
+// so do `missed_sessions_regress` missed sessions in a row; the top of the rep range on every set
 // in the last `progression_sessions` sessions done, all green, progresses (harder variant, else
-// more load); otherwise hold.
+// more load), but only after `min_days_on_rung` days on this rung, to a rung that has a dose in
+// the programme's phase, with added load only from `load_from_phase`, and never during a flare;
+// otherwise hold.
 Decision DecideProgression(const KnowledgeBase& kb, const Prescription& current,
-                           const std::vector<SessionOutcome>& history, int today,
-                           const std::vector<std::string>& excluded);
+                           const std::vector<SessionOutcome>& history,
+                           const ProgressionContext& context);
+
+// The phase the calendar has reached on `today` (days since the programme started): the [[phase]]
+// whose weeks hold it, the last one after its last week.
+int CalendarPhase(const Rules& rules, int today);
+
+// The programme's phase after `today`: one phase further when the calendar has passed the current
+// one and the response allows it (`settled`: no session above the pain limits or worse the next
+// morning in the last week, no flare); otherwise the same phase.
+int NextPhase(const Rules& rules, int phase, int today, bool settled);
+
+// One exercise moved into `phase`: the rung's own dose for that phase, or the nearest rung of its
+// ladder (harder first) that has one and is not excluded; nullopt when nothing changes.
+std::optional<Decision> EnterPhase(const KnowledgeBase& kb, const Prescription& current, int phase,
+                                   int today, const std::vector<std::string>& excluded);
 
 // ---- The safety net over tracked pain (clinical reference section 8, D1). ----
 
@@ -91,6 +114,8 @@ struct SafetyInput {
   int today = 0;                // days since self-care started
   int pain_days_at_start = -1;  // how long the pain had lasted then (-1: not known)
   std::vector<DailyPain> pain;  // oldest first
+  std::vector<DailyPain> peak;  // each day's highest pain (at rest or during an exercise), oldest
+                                // first, from rise_from_day on
   std::string latest_change;    // the latest weekly answer: much_better ... much_worse, or ""
   std::optional<int> latest_pain_now;       // the latest check-in's pain now
   std::optional<int> latest_exercise_pain;  // the highest pain in the latest session
@@ -107,7 +132,10 @@ struct Escalation {
   std::vector<std::string> sources;
 };
 
-// The escalations the data calls for now, most urgent first.
+// The escalations the data calls for now, most urgent first. A rise of `worse_rise_points` is a
+// flare (hold, ease off); the same rise lasting `worse_sustained_days` is urgent. Pain of
+// `pause_pain_min` once eases off; on `high_sustained_days` days within a week it is urgent.
+// Urgent escalations pause the programme.
 std::vector<Escalation> CheckEscalations(const KnowledgeBase& kb, const SafetyInput& input);
 
 // The message of escalation `id` with {baseline}, {current}, {rise} and {days} filled in (a

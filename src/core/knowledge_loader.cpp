@@ -619,7 +619,8 @@ void ReadRules(Builder& b, const TomlReader& r, const toml::table& root) {
   if (const auto* t = section("progression")) {
     r.CheckKeys(*t, "[progression]",
                 {"sessions_at_top", "load_step_min_percent", "load_step_max_percent",
-                 "missed_sessions_regress", "restart_gap_days", "sources", "evidence"});
+                 "missed_sessions_regress", "restart_gap_days", "min_days_on_rung",
+                 "load_from_phase", "sources", "evidence"});
     const std::size_t first_progression_sources = rules.sources.size();
     cite(*t);
     rules.progression_sources.assign(
@@ -630,13 +631,16 @@ void ReadRules(Builder& b, const TomlReader& r, const toml::table& root) {
     rules.load_step_max_percent = r.Number(*t, "load_step_max_percent", true).value_or(10);
     rules.missed_sessions_regress = r.Integer(*t, "missed_sessions_regress", true).value_or(3);
     rules.restart_gap_days = r.Integer(*t, "restart_gap_days", true).value_or(7);
+    rules.min_days_on_rung = r.Integer(*t, "min_days_on_rung", false).value_or(7);
+    rules.load_from_phase = r.Integer(*t, "load_from_phase", false).value_or(3);
   }
   if (const auto* t = section("tracking")) {
     r.CheckKeys(
         *t, "[tracking]",
         {"danger_check_days", "trend_window_days", "review_days", "meaningful_change_points",
-         "meaningful_change_percent", "worse_rise_points", "pause_pain_min", "resolved_pain_max",
-         "physio_days", "msk_days", "sources", "evidence"});
+         "meaningful_change_percent", "worse_rise_points", "worse_sustained_days",
+         "pause_pain_min", "high_sustained_days", "resolved_pain_max", "physio_days", "msk_days",
+         "sources", "evidence"});
     const std::size_t first_tracking_sources = rules.sources.size();
     cite(*t);
     rules.tracking_sources.assign(
@@ -648,7 +652,9 @@ void ReadRules(Builder& b, const TomlReader& r, const toml::table& root) {
     rules.meaningful_change_points = r.Number(*t, "meaningful_change_points", true).value_or(2);
     rules.meaningful_change_percent = r.Number(*t, "meaningful_change_percent", true).value_or(30);
     rules.worse_rise_points = r.Integer(*t, "worse_rise_points", true).value_or(2);
+    rules.worse_sustained_days = r.Integer(*t, "worse_sustained_days", false).value_or(7);
     rules.pause_pain_min = r.Integer(*t, "pause_pain_min", true).value_or(7);
+    rules.high_sustained_days = r.Integer(*t, "high_sustained_days", false).value_or(3);
     rules.resolved_pain_max = r.Integer(*t, "resolved_pain_max", true).value_or(2);
     rules.physio_days = r.Integer(*t, "physio_days", true).value_or(42);
     rules.msk_days = r.Integer(*t, "msk_days", true).value_or(90);
@@ -661,13 +667,13 @@ void ReadRules(Builder& b, const TomlReader& r, const toml::table& root) {
     text.level = ReadLevel(r, *t, "level").value_or(TriageLevel::kRoutine);
     text.message = r.String(*t, "message");
     text.where = r.Where(*t);
-    static constexpr std::string_view kKnown[] = {"danger_sign", "much_worse",     "pain_rise",
-                                                  "pain_high",   "no_improvement", "not_resolved",
-                                                  "persisting"};
+    static constexpr std::string_view kKnown[] = {
+        "danger_sign",    "much_worse",   "flare",     "pain_rise", "pain_high", "pain_high_sustained",
+        "no_improvement", "not_resolved", "persisting"};
     if (std::find(std::begin(kKnown), std::end(kKnown), text.id) == std::end(kKnown)) {
       r.Report(*t, fmt::format("unknown escalation '{}'; the engine knows danger_sign, "
-                               "much_worse, pain_rise, pain_high, no_improvement, not_resolved "
-                               "and persisting",
+                               "much_worse, flare, pain_rise, pain_high, pain_high_sustained, "
+                               "no_improvement, not_resolved and persisting",
                                text.id));
     }
     rules.escalations.push_back(std::move(text));

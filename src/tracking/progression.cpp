@@ -160,9 +160,84 @@ bool ScheduledOn(DoseDays days, int day) {
   return false;
 }
 
+int CalendarPhase(const Rules& rules, int today) {
+  const int week = (today >= 0 ? today / 7 : 0) + 1;
+  int phase = 1;
+  for (const Phase& p : rules.phases) {
+    if (week >= p.first_week) phase = std::max(phase, p.number);
+  }
+  return phase;
+}
+
+int NextPhase(const Rules& rules, int phase, int today, bool settled) {
+  const int calendar = CalendarPhase(rules, today);
+  if (!settled || calendar <= phase) return phase;
+  return phase + 1;
+}
+
+std::optional<Decision> EnterPhase(const KnowledgeBase& kb, const Prescription& current, int phase,
+                                   int today, const std::vector<std::string>& excluded) {
+  const Exercise* exercise = kb.FindExercise(current.exercise);
+  if (exercise == nullptr) return std::nullopt;
+  Decision d;
+  d.kind = DecisionKind::kProgress;
+  d.sources = kb.rules.progression_sources;
+  const Phase* named = nullptr;
+  for (const Phase& p : kb.rules.phases) {
+    if (p.number == phase) named = &p;
+  }
+  const std::string phase_name =
+      named != nullptr ? fmt::format("phase {} ({})", phase, Lower(named->name))
+                       : fmt::format("phase {}", phase);
+  Prescription moved = current;
+  moved.phase = phase;
+  if (exercise->DoseFor(phase) != nullptr) {
+    auto next = SwitchTo(kb, moved, current.exercise, today);
+    if (!next) return std::nullopt;
+    // The new phase's dose, keeping any extra load already earned.
+    next->load_steps = current.load_steps;
+    Prescription same_dose = *next;
+    same_dose.since_day = current.since_day;
+    if (same_dose == moved) {
+      // Nothing but the phase number changes: keep the rung's history.
+      d.kind = DecisionKind::kHold;
+      d.code = "phase_same_dose";
+      d.next = moved;
+      d.reason = fmt::format("{} stays as it is in {}.", NameOf(kb, current.exercise), phase_name);
+      return d;
+    }
+    d.code = "phase_dose";
+    d.next = *next;
+    d.reason = fmt::format("Your programme has moved on to {}: {} is now {}.", phase_name,
+                           Lower(NameOf(kb, current.exercise)), RepsText(d.next));
+    return d;
+  }
+  // This rung has no dose in the new phase: the next rung up that has one, else the next down.
+  for (const bool up : {true, false}) {
+    for (const Exercise* rung = exercise;;) {
+      const std::string& id = up ? rung->harder : rung->easier;
+      if (id.empty()) break;
+      rung = kb.FindExercise(id);
+      if (rung == nullptr) break;
+      if (rung->DoseFor(phase) == nullptr || !Allowed(excluded, id)) continue;
+      auto next = SwitchTo(kb, moved, id, today);
+      if (!next) break;
+      d.code = up ? "phase_harder" : "phase_easier";
+      d.next = *next;
+      d.reason = fmt::format("Your programme has moved on to {}: {} makes way for {}: {}.",
+                             phase_name, Lower(NameOf(kb, current.exercise)),
+                             Lower(NameOf(kb, id)), RepsText(d.next));
+      return d;
+    }
+  }
+  return std::nullopt;
+}
+
 Decision DecideProgression(const KnowledgeBase& kb, const Prescription& current,
-                           const std::vector<SessionOutcome>& history, int today,
-                           const std::vector<std::string>& excluded) {
+                           const std::vector<SessionOutcome>& history,
+                           const ProgressionContext& context) {
+  const int today = context.today;
+  const std::vector<std::string>& excluded = context.excluded;
   const Rules& rules = kb.rules;
   const Exercise* exercise = kb.FindExercise(current.exercise);
   const std::string name = NameOf(kb, current.exercise);
@@ -201,18 +276,17 @@ Decision DecideProgression(const KnowledgeBase& kb, const Prescription& current,
     return d;
   }
 
-  // 2. Pain above acceptable in two sessions running.
+  // 2. Pain above acceptable: ease this exercise at once (the pain-monitoring model's "above 5
+  // is too much"), without waiting for it to happen again.
   const auto last_two = [&](auto predicate) {
     return done.size() >= 2 && predicate(*done[done.size() - 1]) &&
            predicate(*done[done.size() - 2]);
   };
-  if (last_two(
-          [&](const SessionOutcome& s) { return Zone(rules, s.pain_during) == PainZone::kRed; })) {
+  if (!done.empty() && Zone(rules, done.back()->pain_during) == PainZone::kRed) {
     return Regress(kb, current, today, excluded, "regress_pain",
-                   fmt::format("Your pain went above {} out of 10 during {} in two sessions "
-                               "running ({} and {}).",
-                               rules.pain_acceptable_max, Lower(name),
-                               done[done.size() - 2]->pain_during, done.back()->pain_during),
+                   fmt::format("Your pain reached {} out of 10 during {}, above the {} we aim to "
+                               "stay under.",
+                               done.back()->pain_during, Lower(name), rules.pain_acceptable_max),
                    pain_sources);
   }
   // 3. Worse the next morning twice running.
@@ -247,17 +321,7 @@ Decision DecideProgression(const KnowledgeBase& kb, const Prescription& current,
   }
   const SessionOutcome& latest = *done.back();
 
-  // 5. One red or worse-next-morning session: hold, and say what happens if it repeats.
-  if (Zone(rules, latest.pain_during) == PainZone::kRed) {
-    hold.code = "hold_red";
-    hold.sources = pain_sources;
-    hold.reason = fmt::format(
-        "Your pain reached {} out of 10 during {}, above the {} we aim to stay under. Keep the "
-        "same level next time but ease off (fewer reps, a smaller movement) if it climbs; if it "
-        "goes above {} again, we will switch to an easier version.",
-        latest.pain_during, Lower(name), rules.pain_acceptable_max, rules.pain_acceptable_max);
-    return hold;
-  }
+  // 5. Worse the next morning once: hold, and say what happens if it repeats.
   if (WorseNextMorning(latest)) {
     hold.code = "hold_morning";
     hold.sources = pain_sources;
@@ -284,7 +348,56 @@ Decision DecideProgression(const KnowledgeBase& kb, const Prescription& current,
           "You did {} reps on every set of {} in {} sessions in a row, with pain at {} out of 10 "
           "or less that had settled by the next morning.",
           current.reps_max, Lower(name), needed, rules.pain_safe_max);
-      if (!exercise->harder.empty() && Allowed(excluded, exercise->harder)) {
+      // Time as well as response: one step at a time, each held for a while, and nothing up
+      // during a flare.
+      if (context.flare) {
+        hold.code = "hold_flare";
+        hold.sources = Join(pain_sources, rules.tracking_sources);
+        hold.reason = fmt::format(
+            "{} Your pain at rest is up at the moment, though, so {} stays at this level until "
+            "that settles.",
+            done_text, Lower(name));
+        return hold;
+      }
+      const int on_rung = today - current.since_day;
+      if (on_rung < rules.min_days_on_rung) {
+        hold.code = "hold_time";
+        hold.sources = progression_sources;
+        hold.reason = fmt::format(
+            "{} Well done. Tendons and muscles adapt over weeks, not days, so each step up waits "
+            "at least {} days: {} moves up from day {} of your programme if it still goes this "
+            "well.",
+            done_text, rules.min_days_on_rung, Lower(name),
+            current.since_day + rules.min_days_on_rung + 1);
+        return hold;
+      }
+      const Exercise* harder_rung =
+          exercise->harder.empty() ? nullptr : kb.FindExercise(exercise->harder);
+      bool harder_in_phase = false;
+      if (harder_rung != nullptr) {
+        for (const Dose& dose : harder_rung->doses) {
+          harder_in_phase = harder_in_phase || dose.phase <= context.phase;
+        }
+      }
+      if (harder_rung != nullptr && !harder_in_phase && Allowed(excluded, exercise->harder)) {
+        int from_phase = 0;
+        for (const Dose& dose : harder_rung->doses) {
+          if (from_phase == 0 || dose.phase < from_phase) from_phase = dose.phase;
+        }
+        int from_week = 0;
+        for (const Phase& p : rules.phases) {
+          if (p.number == from_phase) from_week = p.first_week;
+        }
+        hold.code = "hold_phase";
+        hold.sources = progression_sources;
+        hold.reason = fmt::format(
+            "{} The next step, {}, belongs to phase {} (from week {} at the earliest): tendons "
+            "need weeks of steady loading first. Until then keep {} at this level, slow and "
+            "controlled.",
+            done_text, Lower(harder_rung->name), from_phase, from_week, Lower(name));
+        return hold;
+      }
+      if (harder_rung != nullptr && Allowed(excluded, exercise->harder)) {
         if (auto harder = SwitchTo(kb, current, exercise->harder, today)) {
           Decision d;
           d.kind = DecisionKind::kProgress;
@@ -295,6 +408,20 @@ Decision DecideProgression(const KnowledgeBase& kb, const Prescription& current,
                                  Lower(NameOf(kb, d.next.exercise)), RepsText(d.next));
           return d;
         }
+      }
+      if (context.phase < rules.load_from_phase) {
+        int from_week = 0;
+        for (const Phase& p : rules.phases) {
+          if (p.number == rules.load_from_phase) from_week = p.first_week;
+        }
+        hold.code = "hold_phase";
+        hold.sources = progression_sources;
+        hold.reason = fmt::format(
+            "{} Added weight comes in phase {} (from week {} at the earliest), once the tendons "
+            "have had weeks of steady loading. Until then keep {} at this level, slow and "
+            "controlled.",
+            done_text, rules.load_from_phase, from_week, Lower(name));
+        return hold;
       }
       Decision d;
       d.kind = DecisionKind::kProgress;
@@ -391,36 +518,72 @@ std::vector<Escalation> CheckEscalations(const KnowledgeBase& kb, const SafetyIn
   // Worse sooner: any time.
   if (input.latest_change == "much_worse") raise("much_worse", TriageLevel::kUrgent, true, 0);
   {
+    // A rise is measured from the first score on or after rise_from_day (after a resume, from the
+    // resume). Within a few days it is a flare; still there after worse_sustained_days it is
+    // sustained worsening.
     std::vector<DailyPain> recent;
     for (const DailyPain& p : input.pain) {
       if (p.day >= input.rise_from_day) recent.push_back(p);
     }
-    const PainTrend rise = Trend(rules, recent);
-    if (rise.baseline && rise.current &&
-        *rise.current - *rise.baseline >= rules.worse_rise_points &&
-        std::find(input.already.begin(), input.already.end(), "pain_rise") == input.already.end()) {
-      const EscalationText* text = rules.FindEscalation("pain_rise");
-      Escalation e;
-      e.id = "pain_rise";
-      e.level = text != nullptr ? text->level : TriageLevel::kUrgent;
-      e.pause = true;
-      e.message = EscalationMessage(kb, "pain_rise", *rise.baseline, *rise.current, input.today);
-      e.sources = text != nullptr ? text->sources : rules.tracking_sources;
-      out.push_back(std::move(e));
+    constexpr int kNotRisen = -1000000;
+    int risen_since = kNotRisen;
+    PainTrend rise;
+    for (std::size_t i = 0; i < recent.size(); ++i) {
+      const std::vector<DailyPain> upto(recent.begin(),
+                                        recent.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      rise = Trend(rules, upto);
+      const bool risen = *rise.current - *rise.baseline >= rules.worse_rise_points;
+      if (!risen) risen_since = kNotRisen;
+      if (risen && risen_since == kNotRisen) risen_since = recent[i].day;
+    }
+    if (rise.current && risen_since != kNotRisen) {
+      const bool sustained = input.today - risen_since >= rules.worse_sustained_days;
+      const char* id = sustained ? "pain_rise" : "flare";
+      if (std::find(input.already.begin(), input.already.end(), id) == input.already.end()) {
+        const EscalationText* text = rules.FindEscalation(id);
+        Escalation e;
+        e.id = id;
+        e.level = text != nullptr ? text->level
+                                  : (sustained ? TriageLevel::kUrgent : TriageLevel::kSelfCare);
+        e.pause = e.level >= TriageLevel::kUrgent;
+        e.message = EscalationMessage(kb, id, *rise.baseline, *rise.current, input.today);
+        e.sources = text != nullptr ? text->sources : rules.tracking_sources;
+        out.push_back(std::move(e));
+      }
     }
   }
   const bool high_now = input.latest_pain_now && *input.latest_pain_now >= rules.pause_pain_min;
   const bool high_exercise =
       input.latest_exercise_pain && *input.latest_exercise_pain >= rules.pause_pain_min;
-  if (high_now || high_exercise) {
+  int high_days = 0;
+  for (const DailyPain& p : input.peak) {
+    if (p.day > input.today - 7 && p.day >= input.rise_from_day &&
+        p.score >= rules.pause_pain_min) {
+      ++high_days;
+    }
+  }
+  if (high_days >= rules.high_sustained_days) {
+    const EscalationText* text = rules.FindEscalation("pain_high_sustained");
+    if (std::find(input.already.begin(), input.already.end(), "pain_high_sustained") ==
+        input.already.end()) {
+      Escalation e;
+      e.id = "pain_high_sustained";
+      e.level = text != nullptr ? text->level : TriageLevel::kUrgent;
+      e.pause = e.level >= TriageLevel::kUrgent;
+      e.message =
+          EscalationMessage(kb, "pain_high_sustained", baseline, rules.pause_pain_min, high_days);
+      e.sources = text != nullptr ? text->sources : rules.tracking_sources;
+      out.push_back(std::move(e));
+    }
+  } else if (high_now || high_exercise) {
     const int shown =
         std::max(input.latest_pain_now.value_or(0), input.latest_exercise_pain.value_or(0));
     if (std::find(input.already.begin(), input.already.end(), "pain_high") == input.already.end()) {
       Escalation e;
       e.id = "pain_high";
       const EscalationText* text = rules.FindEscalation("pain_high");
-      e.level = text != nullptr ? text->level : TriageLevel::kUrgent;
-      e.pause = true;
+      e.level = text != nullptr ? text->level : TriageLevel::kSelfCare;
+      e.pause = e.level >= TriageLevel::kUrgent;
       e.message = EscalationMessage(kb, "pain_high", baseline, shown, input.today);
       e.sources = text != nullptr ? text->sources : rules.tracking_sources;
       out.push_back(std::move(e));

@@ -667,15 +667,34 @@ Result<Tracker::Progressed> Tracker::Progress(const State& state) {
   std::vector<std::string> reasons;
   std::vector<Event>& events = out.events;
   const TimeSeconds now = clock_.Now();
+  auto pain = DailyPainScores(next.start_day);
+  if (!pain) return tl::unexpected(pain.error());
+  const PainTrend trend = Trend(kb_.rules, *pain);
+  ProgressionContext context;
+  context.today = today;
+  context.phase = next.phase;
+  context.flare = trend.current && *trend.current - *trend.baseline >= kb_.rules.worse_rise_points;
+  context.excluded = next.excluded;
+  // The phase moves with the calendar, one phase at a time, while the last week went well.
+  bool settled = !context.flare;
   for (Prescription& item : next.items) {
     auto history = History(*state.plan, item);
     if (!history) return tl::unexpected(history.error());
-    // Only what happened before today decides today's plan; today's own log counts tomorrow.
+    // Only what happened before today decides today's plan; today's own log counts tomorrow,
+    // except pain above the limits, which eases that exercise at once (once: the eased
+    // prescription starts today, so today's log no longer counts for it).
     std::vector<SessionOutcome> before;
     for (const SessionOutcome& s : *history) {
-      if (s.day < today) before.push_back(s);
+      const bool red_today = s.day == today && !s.missed && today > item.since_day &&
+                             Zone(kb_.rules, s.pain_during) == PainZone::kRed;
+      if (s.day < today || red_today) before.push_back(s);
+      if (s.day > today - 7 && !s.missed &&
+          (Zone(kb_.rules, s.pain_during) == PainZone::kRed ||
+           (s.pain_before && s.pain_next_morning && *s.pain_next_morning > *s.pain_before))) {
+        settled = false;
+      }
     }
-    Decision decision = DecideProgression(kb_, item, before, today, next.excluded);
+    Decision decision = DecideProgression(kb_, item, before, context);
     decisions.push_back(ItemDecision{item, decision});
     if (decision.next == item) continue;
     reasons.push_back(decision.reason);
@@ -686,6 +705,35 @@ Result<Tracker::Progressed> Tracker::Progress(const State& state) {
     events.push_back(Event{0, state.profile.person_id, now, "programme_change", decision.code,
                            decision.reason, details.dump()});
     item = decision.next;
+  }
+  if (const int phase = NextPhase(kb_.rules, next.phase, today, settled); phase != next.phase) {
+    next.phase = phase;
+    const std::size_t reasons_before = reasons.size();
+    for (std::size_t i = 0; i < next.items.size(); ++i) {
+      Prescription& item = next.items[i];
+      auto entered = EnterPhase(kb_, item, phase, today, next.excluded);
+      if (!entered) {
+        item.phase = phase;
+        continue;
+      }
+      const Decision& decision = *entered;
+      if (decision.next == item) continue;
+      if (decision.kind != DecisionKind::kHold) reasons.push_back(decision.reason);
+      json details = {{"decision", ToString(decision.kind)},
+                      {"from", item.exercise},
+                      {"to", decision.next.exercise},
+                      {"sources", decision.sources}};
+      if (decision.kind != DecisionKind::kHold) {
+        events.push_back(Event{0, state.profile.person_id, now, "programme_change", decision.code,
+                               decision.reason, details.dump()});
+      }
+      // The item's decision for today is the phase's: it replaces the one made above.
+      decisions[i].decision = decision;
+      item = decision.next;
+    }
+    if (reasons.size() == reasons_before) {
+      reasons.push_back(fmt::format("Your programme has moved on to phase {}.", phase));
+    }
   }
   if (reasons.empty()) return out;
   if (auto ok =
@@ -774,12 +822,24 @@ Result<std::vector<Escalation>> Tracker::RaiseEscalations() {
   for (const CheckIn& c : *checkins) {
     if (!c.change.empty()) input.latest_change = c.change;
   }
-  auto logs = store_.ExerciseLogs(person, LocalTime(LocalDay(now) - 1, 0, 0), kAll);
+  auto logs = store_.ExerciseLogs(person, LocalTime(LocalDay(now) - 7, 0, 0), kAll);
   if (!logs) return tl::unexpected(logs.error());
+  // Each day's highest pain in the last week (after a resume), at rest or during an exercise.
+  std::map<int, int> peak;
   for (const ExerciseLog& log : *logs) {
     if (log.at <= resumed_at) continue;
-    input.latest_exercise_pain = std::max(input.latest_exercise_pain.value_or(0), log.pain);
+    const int day = LocalDay(log.at) - state->plan->start_day;
+    peak[day] = std::max(peak[day], log.pain);
+    if (LocalDay(log.at) >= LocalDay(now) - 1) {
+      input.latest_exercise_pain = std::max(input.latest_exercise_pain.value_or(0), log.pain);
+    }
   }
+  for (const CheckIn& c : *checkins) {
+    if (c.at <= resumed_at || LocalDay(c.at) < LocalDay(now) - 7) continue;
+    const int day = LocalDay(c.at) - state->plan->start_day;
+    peak[day] = std::max(peak[day], c.pain_now);
+  }
+  for (const auto& [day, score] : peak) input.peak.push_back(DailyPain{day, double(score)});
   std::vector<std::string> since_resume;
   TimeSeconds last_change_answer = 0;
   for (const CheckIn& c : *checkins) {
@@ -790,7 +850,9 @@ Result<std::vector<Escalation>> Tracker::RaiseEscalations() {
     if (e.kind != "escalation") continue;
     const EscalationText* text = kb_.rules.FindEscalation(e.code);
     const bool urgent = text != nullptr && text->level >= TriageLevel::kUrgent;
-    if (!urgent) input.already.push_back(e.code);
+    // Routine advice is given once; self-care advice (a flare, one high score) once a week.
+    const bool self_care = text != nullptr && text->level == TriageLevel::kSelfCare;
+    if (!urgent && (!self_care || e.at > now - 7 * 24 * 3600)) input.already.push_back(e.code);
     if (urgent) since_resume.push_back(e.code);
     // A "much worse" answer is acted on once.
     if (e.code == "much_worse" && e.at >= last_change_answer) input.already.push_back(e.code);
@@ -798,7 +860,9 @@ Result<std::vector<Escalation>> Tracker::RaiseEscalations() {
   for (const std::string& id : since_resume) input.already.push_back(id);
   if (state->paused) {
     // Already paused: only routine advice can still be added.
-    for (const char* id : {"much_worse", "pain_rise", "pain_high"}) input.already.push_back(id);
+    for (const char* id : {"much_worse", "flare", "pain_rise", "pain_high", "pain_high_sustained"}) {
+      input.already.push_back(id);
+    }
   }
   raised = CheckEscalations(kb_, input);
   bool paused = state->paused;

@@ -92,7 +92,13 @@ TEST_P(GoldenCase, DecidesAsWritten) {
         history.push_back(o);
       }
     }
-    const Decision d = DecideProgression(kb, current, history, today, {});
+    ProgressionContext context;
+    context.today = today;
+    context.phase = c["programme_phase"].value_or(current.phase);
+    context.flare = c["flare"].value_or(false);
+    context.excluded = Strings(c["excluded"]);
+    current.since_day = p["since"].value_or(0);
+    const Decision d = DecideProgression(kb, current, history, context);
     EXPECT_EQ(ToString(d.kind), expect["decision"].value_or(std::string())) << d.reason;
     EXPECT_EQ(d.code, expect["code"].value_or(std::string())) << d.reason;
     EXPECT_EQ(d.next.exercise, expect["exercise"].value_or(std::string()));
@@ -122,6 +128,14 @@ TEST_P(GoldenCase, DecidesAsWritten) {
         input.pain.push_back(DailyPain{pair[0].value_or(0), pair[1].value_or(0.0)});
       }
     }
+    if (const auto* peak = c["peak"].as_array()) {
+      for (const auto& node : *peak) {
+        const auto& pair = *node.as_array();
+        input.peak.push_back(DailyPain{pair[0].value_or(0), pair[1].value_or(0.0)});
+      }
+    }
+    if (auto v = c["pain_now"].value<int>()) input.latest_pain_now = *v;
+    if (auto v = c["exercise_pain"].value<int>()) input.latest_exercise_pain = *v;
     const std::vector<Escalation> raised = CheckEscalations(kb, input);
     std::vector<std::string> ids, levels;
     bool pause = false;
@@ -158,15 +172,15 @@ TEST(GoldenCases, AtLeastEightCoverEveryDecision) {
   std::string all;
   for (const auto& f : files) all += std::filesystem::path(f).stem().string() + " ";
   for (const char* needed :
-       {"progress_", "hold_", "regress_pain", "regress_worse_next_morning", "regress_missed",
+       {"progress_", "hold_", "regress_one_red_session", "regress_worse_next_morning", "regress_missed",
         "restart_", "escalate_no_improvement_2_weeks", "escalate_not_resolved_6_weeks"}) {
     EXPECT_NE(all.find(needed), std::string::npos) << needed;
   }
 }
 
 TEST(RealKnowledge, HasEveryEscalationMessage) {
-  for (const char* id : {"danger_sign", "much_worse", "pain_rise", "pain_high", "no_improvement",
-                         "not_resolved", "persisting"}) {
+  for (const char* id : {"danger_sign", "much_worse", "flare", "pain_rise", "pain_high",
+                         "pain_high_sustained", "no_improvement", "not_resolved", "persisting"}) {
     const EscalationText* text = RealKnowledge().rules.FindEscalation(id);
     ASSERT_NE(text, nullptr) << id;
     EXPECT_FALSE(text->message.empty());

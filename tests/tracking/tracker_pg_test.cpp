@@ -90,17 +90,15 @@ class TrackerOnPostgres : public ::testing::Test {
 TEST_F(TrackerOnPostgres, TwoCheckInsAtOnceWriteOneProgrammeChange) {
   for (int round = 0; round < kRounds; ++round) {
     NewDatabase();
-    // Two easy days of bridges: progression is due on day 2.
-    for (int day = 0; day < 2; ++day) {
-      ExerciseLog log;
-      log.person_id = 1;
-      log.at = kMidnight + day * 86400 + 18 * 3600;
-      log.exercise = "glute_bridge";
-      log.sets = 1;
-      log.reps = 12;
-      log.pain = 1;
-      ASSERT_TRUE(server_a_->AddExerciseLog(log));
-    }
+    // Pain above the limits during the bridges on day 1: on day 2 they are eased.
+    ExerciseLog log;
+    log.person_id = 1;
+    log.at = kMidnight + 1 * 86400 + 18 * 3600;
+    log.exercise = "glute_bridge";
+    log.sets = 1;
+    log.reps = 8;
+    log.pain = Kb().rules.pain_acceptable_max + 1;
+    ASSERT_TRUE(server_a_->AddExerciseLog(log));
     TwoCheckInsAtOnce(2);
     // The assessment's version and one change, with one event for each changed item.
     auto versions = server_a_->ProgrammeVersions(1);
@@ -123,10 +121,21 @@ TEST_F(TrackerOnPostgres, TwoCheckInsAtOnceWriteOneProgrammeChange) {
 TEST_F(TrackerOnPostgres, TwoHighPainCheckInsAtOnceRaiseOnePause) {
   for (int round = 0; round < kRounds; ++round) {
     NewDatabase();
-    TwoCheckInsAtOnce(Kb().rules.pause_pain_min + 1);
-    EXPECT_EQ(Count("escalation", "pain_high"), 1) << "round " << round;
-    EXPECT_EQ(Count("pause", "pain_high"), 1) << "round " << round;
-    EXPECT_EQ(server_a_->CheckIns(1, 0, kStart * 2)->size(), 2u);
+    // High pain on days 0 and 1 already; the third day of it, recorded twice at once, is the one
+    // that pauses (high_sustained_days).
+    const int high = Kb().rules.pause_pain_min + 1;
+    for (int day = 0; day + 1 < Kb().rules.high_sustained_days; ++day) {
+      CheckIn checkin;
+      checkin.person_id = 1;
+      checkin.at = kMidnight + day * 86400 + 20 * 3600;
+      checkin.pain_now = high;
+      ASSERT_TRUE(server_a_->AddCheckIn(checkin));
+    }
+    TwoCheckInsAtOnce(high);
+    EXPECT_EQ(Count("escalation", "pain_high_sustained"), 1) << "round " << round;
+    EXPECT_EQ(Count("pause", "pain_high_sustained"), 1) << "round " << round;
+    EXPECT_EQ(server_a_->CheckIns(1, 0, kStart * 2)->size(),
+              static_cast<std::size_t>(Kb().rules.high_sustained_days + 1));
   }
 }
 
