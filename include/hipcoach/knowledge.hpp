@@ -303,7 +303,7 @@ struct Rules : Cited {
   int worse_rise_points = 2;     // a flare
   int worse_sustained_days = 7;  // a flare that lasts this long: sustained worsening
   int pause_pain_min = 7;
-  int high_sustained_days = 3;   // days within a week with pain of pause_pain_min or more
+  int high_sustained_days = 3;  // days within a week with pain of pause_pain_min or more
   int resolved_pain_max = 2;
   int physio_days = 42;
   int msk_days = 90;

@@ -62,10 +62,10 @@ bool ScheduledOn(DoseDays days, int day);
 
 // What besides the sessions decides one exercise's next step.
 struct ProgressionContext {
-  int today = 0;                       // the day being planned
-  int phase = 1;                       // the programme's phase now (see NextPhase)
-  bool flare = false;                  // pain at rest is up by a flare's rise: nothing moves up
-  std::vector<std::string> excluded;   // exercise ids this person must not do
+  int today = 0;                      // the day being planned
+  int phase = 1;                      // the programme's phase now (see NextPhase)
+  bool flare = false;                 // pain at rest is up by a flare's rise: nothing moves up
+  std::vector<std::string> excluded;  // exercise ids this person must not do
 };
 
 // The next prescription for one exercise. `history` holds every outcome since
@@ -109,6 +109,18 @@ struct PainTrend {
   std::optional<double> latest;    // the latest day's score
 };
 PainTrend Trend(const Rules& rules, const std::vector<DailyPain>& pain);
+
+// Whether pain at rest is up: a flare is the 3-day mean `worse_rise_points` above the best it has
+// been (the start included); sustained worsening is the same rise above the start, lasting
+// `worse_sustained_days` days. `pain` is oldest first.
+struct PainRise {
+  bool flare = false;
+  bool sustained = false;
+  double baseline = 0;   // the first day's score
+  double reference = 0;  // the best 3-day mean before now (or the first day's, if lower)
+  double current = 0;
+};
+PainRise Rise(const Rules& rules, const std::vector<DailyPain>& pain, int today);
 
 struct SafetyInput {
   int today = 0;                // days since self-care started

@@ -635,12 +635,11 @@ void ReadRules(Builder& b, const TomlReader& r, const toml::table& root) {
     rules.load_from_phase = r.Integer(*t, "load_from_phase", false).value_or(3);
   }
   if (const auto* t = section("tracking")) {
-    r.CheckKeys(
-        *t, "[tracking]",
-        {"danger_check_days", "trend_window_days", "review_days", "meaningful_change_points",
-         "meaningful_change_percent", "worse_rise_points", "worse_sustained_days",
-         "pause_pain_min", "high_sustained_days", "resolved_pain_max", "physio_days", "msk_days",
-         "sources", "evidence"});
+    r.CheckKeys(*t, "[tracking]",
+                {"danger_check_days", "trend_window_days", "review_days",
+                 "meaningful_change_points", "meaningful_change_percent", "worse_rise_points",
+                 "worse_sustained_days", "pause_pain_min", "high_sustained_days",
+                 "resolved_pain_max", "physio_days", "msk_days", "sources", "evidence"});
     const std::size_t first_tracking_sources = rules.sources.size();
     cite(*t);
     rules.tracking_sources.assign(
@@ -668,8 +667,8 @@ void ReadRules(Builder& b, const TomlReader& r, const toml::table& root) {
     text.message = r.String(*t, "message");
     text.where = r.Where(*t);
     static constexpr std::string_view kKnown[] = {
-        "danger_sign",    "much_worse",   "flare",     "pain_rise", "pain_high", "pain_high_sustained",
-        "no_improvement", "not_resolved", "persisting"};
+        "danger_sign",         "much_worse",     "flare",        "pain_rise", "pain_high",
+        "pain_high_sustained", "no_improvement", "not_resolved", "persisting"};
     if (std::find(std::begin(kKnown), std::end(kKnown), text.id) == std::end(kKnown)) {
       r.Report(*t, fmt::format("unknown escalation '{}'; the engine knows danger_sign, "
                                "much_worse, flare, pain_rise, pain_high, pain_high_sustained, "

@@ -186,9 +186,9 @@ std::optional<Decision> EnterPhase(const KnowledgeBase& kb, const Prescription& 
   for (const Phase& p : kb.rules.phases) {
     if (p.number == phase) named = &p;
   }
-  const std::string phase_name =
-      named != nullptr ? fmt::format("phase {} ({})", phase, Lower(named->name))
-                       : fmt::format("phase {}", phase);
+  const std::string phase_name = named != nullptr
+                                     ? fmt::format("phase {} ({})", phase, Lower(named->name))
+                                     : fmt::format("phase {}", phase);
   Prescription moved = current;
   moved.phase = phase;
   if (exercise->DoseFor(phase) != nullptr) {
@@ -224,9 +224,9 @@ std::optional<Decision> EnterPhase(const KnowledgeBase& kb, const Prescription& 
       if (!next) break;
       d.code = up ? "phase_harder" : "phase_easier";
       d.next = *next;
-      d.reason = fmt::format("Your programme has moved on to {}: {} makes way for {}: {}.",
-                             phase_name, Lower(NameOf(kb, current.exercise)),
-                             Lower(NameOf(kb, id)), RepsText(d.next));
+      d.reason =
+          fmt::format("Your programme has moved on to {}: {} makes way for {}: {}.", phase_name,
+                      Lower(NameOf(kb, current.exercise)), Lower(NameOf(kb, id)), RepsText(d.next));
       return d;
     }
   }
@@ -497,6 +497,34 @@ std::string EscalationMessage(const KnowledgeBase& kb, std::string_view id, doub
   return message;
 }
 
+PainRise Rise(const Rules& rules, const std::vector<DailyPain>& pain, int today) {
+  PainRise out;
+  if (pain.empty()) return out;
+  constexpr int kNotRisen = -1000000;
+  int flare_since = kNotRisen;
+  int worse_since = kNotRisen;
+  std::optional<double> best;
+  for (std::size_t i = 0; i < pain.size(); ++i) {
+    const std::vector<DailyPain> upto(pain.begin(),
+                                      pain.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    const PainTrend t = Trend(rules, upto);
+    const double reference = best ? std::min(*best, *t.baseline) : *t.baseline;
+    const bool above_best = *t.current - reference >= rules.worse_rise_points;
+    const bool above_start = *t.current - *t.baseline >= rules.worse_rise_points;
+    if (!above_best) flare_since = kNotRisen;
+    if (above_best && flare_since == kNotRisen) flare_since = pain[i].day;
+    if (!above_start) worse_since = kNotRisen;
+    if (above_start && worse_since == kNotRisen) worse_since = pain[i].day;
+    out.baseline = *t.baseline;
+    out.current = *t.current;
+    out.reference = reference;
+    best = best ? std::min(*best, *t.current) : *t.current;
+  }
+  out.sustained = worse_since != kNotRisen && today - worse_since >= rules.worse_sustained_days;
+  out.flare = flare_since != kNotRisen && !out.sustained;
+  return out;
+}
+
 std::vector<Escalation> CheckEscalations(const KnowledgeBase& kb, const SafetyInput& input) {
   const Rules& rules = kb.rules;
   std::vector<Escalation> out;
@@ -525,28 +553,18 @@ std::vector<Escalation> CheckEscalations(const KnowledgeBase& kb, const SafetyIn
     for (const DailyPain& p : input.pain) {
       if (p.day >= input.rise_from_day) recent.push_back(p);
     }
-    constexpr int kNotRisen = -1000000;
-    int risen_since = kNotRisen;
-    PainTrend rise;
-    for (std::size_t i = 0; i < recent.size(); ++i) {
-      const std::vector<DailyPain> upto(recent.begin(),
-                                        recent.begin() + static_cast<std::ptrdiff_t>(i) + 1);
-      rise = Trend(rules, upto);
-      const bool risen = *rise.current - *rise.baseline >= rules.worse_rise_points;
-      if (!risen) risen_since = kNotRisen;
-      if (risen && risen_since == kNotRisen) risen_since = recent[i].day;
-    }
-    if (rise.current && risen_since != kNotRisen) {
-      const bool sustained = input.today - risen_since >= rules.worse_sustained_days;
-      const char* id = sustained ? "pain_rise" : "flare";
+    const PainRise r = Rise(rules, recent, input.today);
+    if (r.flare || r.sustained) {
+      const char* id = r.sustained ? "pain_rise" : "flare";
       if (std::find(input.already.begin(), input.already.end(), id) == input.already.end()) {
         const EscalationText* text = rules.FindEscalation(id);
         Escalation e;
         e.id = id;
         e.level = text != nullptr ? text->level
-                                  : (sustained ? TriageLevel::kUrgent : TriageLevel::kSelfCare);
+                                  : (r.sustained ? TriageLevel::kUrgent : TriageLevel::kSelfCare);
         e.pause = e.level >= TriageLevel::kUrgent;
-        e.message = EscalationMessage(kb, id, *rise.baseline, *rise.current, input.today);
+        e.message = EscalationMessage(kb, id, r.sustained ? r.baseline : r.reference, r.current,
+                                      input.today);
         e.sources = text != nullptr ? text->sources : rules.tracking_sources;
         out.push_back(std::move(e));
       }

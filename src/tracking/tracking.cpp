@@ -669,11 +669,11 @@ Result<Tracker::Progressed> Tracker::Progress(const State& state) {
   const TimeSeconds now = clock_.Now();
   auto pain = DailyPainScores(next.start_day);
   if (!pain) return tl::unexpected(pain.error());
-  const PainTrend trend = Trend(kb_.rules, *pain);
+  const PainRise rise = Rise(kb_.rules, *pain, today);
   ProgressionContext context;
   context.today = today;
   context.phase = next.phase;
-  context.flare = trend.current && *trend.current - *trend.baseline >= kb_.rules.worse_rise_points;
+  context.flare = rise.flare || rise.sustained;
   context.excluded = next.excluded;
   // The phase moves with the calendar, one phase at a time, while the last week went well.
   bool settled = !context.flare;
@@ -860,7 +860,8 @@ Result<std::vector<Escalation>> Tracker::RaiseEscalations() {
   for (const std::string& id : since_resume) input.already.push_back(id);
   if (state->paused) {
     // Already paused: only routine advice can still be added.
-    for (const char* id : {"much_worse", "flare", "pain_rise", "pain_high", "pain_high_sustained"}) {
+    for (const char* id :
+         {"much_worse", "flare", "pain_rise", "pain_high", "pain_high_sustained"}) {
       input.already.push_back(id);
     }
   }

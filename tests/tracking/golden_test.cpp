@@ -171,9 +171,9 @@ TEST(GoldenCases, AtLeastEightCoverEveryDecision) {
   EXPECT_GE(files.size(), 8u);
   std::string all;
   for (const auto& f : files) all += std::filesystem::path(f).stem().string() + " ";
-  for (const char* needed :
-       {"progress_", "hold_", "regress_one_red_session", "regress_worse_next_morning", "regress_missed",
-        "restart_", "escalate_no_improvement_2_weeks", "escalate_not_resolved_6_weeks"}) {
+  for (const char* needed : {"progress_", "hold_", "regress_one_red_session",
+                             "regress_worse_next_morning", "regress_missed", "restart_",
+                             "escalate_no_improvement_2_weeks", "escalate_not_resolved_6_weeks"}) {
     EXPECT_NE(all.find(needed), std::string::npos) << needed;
   }
 }
