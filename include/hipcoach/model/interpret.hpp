@@ -43,8 +43,9 @@ struct Interpretation {
   std::string direction_word;  // DirectionWord(direction)
   std::string title;           // short, e.g. "Glutes 50% weaker: lower hip force, ..."
   std::string headline;        // the force change with its numbers
-  std::vector<HarderMuscle> working_harder;  // at most `n_muscles`, largest activation rise first
-  std::string muscles;                       // a sentence naming them with their activations
+  // At most `n_muscles`, largest activation rise first; rises under 0.01 are left out.
+  std::vector<HarderMuscle> working_harder;
+  std::string muscles;  // a sentence naming them with their activations
   std::string reserve;  // when the muscles left could not produce the walk; else empty
   std::vector<std::string> cannot_show;  // what the model cannot show, short items
 };
