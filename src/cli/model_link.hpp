@@ -8,8 +8,9 @@
 
 namespace hipcoach::cli {
 
-// A short plain-language paragraph with the computed change, the muscles that take over, the
-// model's limits and its credit; empty when the cause has no model group or the build has no model.
+// The model's plain-words reading (model::Interpret) of the cause's group 50% weaker: the computed
+// change, the muscles that work harder, what the model cannot show and its credit; empty when the
+// cause has no model group or the build has no model. The first line is the headline.
 std::string ModelNote(const Cause& cause);
 
 }  // namespace hipcoach::cli

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <nlohmann/json.hpp>
 
+#include "hipcoach/model/interpret.hpp"
+
 namespace hipcoach::model::report {
 
 namespace {
@@ -48,13 +50,26 @@ std::string CompensatorList(const WeaknessSummary& s) {
   return o.empty() ? std::string("-") : o;
 }
 
+json CompensatorJson(const Compensator& m) {
+  return {{"muscle", m.muscle},
+          {"baseline_mean_n", m.baseline_mean_n},
+          {"weak_mean_n", m.weak_mean_n},
+          {"increase_n", m.increase_n},
+          {"baseline_mean_activation", m.baseline_mean_activation},
+          {"weak_mean_activation", m.weak_mean_activation},
+          {"activation_rise", m.activation_rise},
+          {"baseline_peak_activation", m.baseline_peak_activation},
+          {"weak_peak_activation", m.weak_peak_activation}};
+}
+
 json SummaryJson(const WeaknessSummary& s) {
   json c = json::array();
   for (const auto& m : s.compensators) {
-    c.push_back({{"muscle", m.muscle},
-                 {"baseline_mean_n", m.baseline_mean_n},
-                 {"weak_mean_n", m.weak_mean_n},
-                 {"increase_n", m.increase_n}});
+    c.push_back(CompensatorJson(m));
+  }
+  json working = json::array();
+  for (const auto& m : s.working_harder) {
+    working.push_back(CompensatorJson(m));
   }
   return {{"joint", s.joint},
           {"peak_bw", s.peak_bw},
@@ -75,7 +90,23 @@ json SummaryJson(const WeaknessSummary& s) {
           {"compensator_scope", "ranked among " + ScopeLabel(s.compensator_scope, s.joint) +
                                     " by the rise of their mean force over the cycle; the "
                                     "weakened group excluded"},
-          {"compensators", c}};
+          {"compensators", c},
+          {"working_harder", working}};
+}
+
+json InterpretationJson(const Interpretation& in) {
+  json muscles = json::array();
+  for (const auto& m : in.working_harder) {
+    muscles.push_back({{"name", m.name},
+                       {"muscles", m.muscles},
+                       {"activation_rise", m.activation_rise},
+                       {"baseline_peak_activation", m.baseline_peak_activation},
+                       {"peak_activation", m.peak_activation},
+                       {"increase_n", m.increase_n}});
+  }
+  return {{"direction", in.direction_word}, {"title", in.title},     {"headline", in.headline},
+          {"working_harder", muscles},      {"muscles", in.muscles}, {"reserve", in.reserve},
+          {"cannot_show", in.cannot_show}};
 }
 
 }  // namespace
@@ -140,6 +171,23 @@ std::string RunText(const Engine& e, const Analysis& base, const Analysis& weak,
     if (s.compensator_scope == CompensatorScope::kJointMuscles) {
       o += "  (--all-muscles ranks every muscle of the model)\n";
     }
+    o += "Muscles working harder (activation = fraction of the muscle's maximum; mean over the "
+         "cycle, and the largest):\n";
+    for (const auto& c : s.working_harder) {
+      o += fmt::format("  {:<12} mean {:.2f} -> {:.2f} ({:+.2f}), largest {:.2f} -> {:.2f}\n",
+                       c.muscle, c.baseline_mean_activation, c.weak_mean_activation,
+                       c.activation_rise, c.baseline_peak_activation, c.weak_peak_activation);
+    }
+    if (s.working_harder.empty()) {
+      o += "  none: no such muscle is more active on average\n";
+    }
+  }
+  if (!s.weakening.empty() || !weak.motion.empty()) {
+    const Interpretation in = Interpret(s, 3, weak.motion);
+    o += "In plain words: " + in.headline + " " + in.muscles + "\n";
+    if (!in.reserve.empty()) {
+      o += "  " + in.reserve + "\n";
+    }
   }
   if (!s.all_converged) {
     o += "Warning: static optimisation did not converge at some frames.\n";
@@ -179,6 +227,9 @@ std::string RunJson(const Engine& e, const Analysis& base, const Analysis& weak,
                {"limits", kLimits},
                {"summary", SummaryJson(s)},
                {"frames", frames}};
+  if (!s.weakening.empty() || !weak.motion.empty()) {
+    root["interpretation"] = InterpretationJson(Interpret(s, 3, weak.motion));
+  }
   if (lean != nullptr) {
     root["motion"] = {
         {"variant", lean->description},

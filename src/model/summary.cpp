@@ -96,7 +96,9 @@ tl::expected<WeaknessSummary, std::string> SummariseWeakness(std::string_view gr
   if (!weak) {
     return tl::unexpected(weak.error());
   }
-  WeaknessSummary s = Summarise(e.model, *base, *weak);
+  // Enough bundles that Interpret finds three distinct plain-named muscles among them.
+  constexpr std::size_t kListed = 8;
+  WeaknessSummary s = Summarise(e.model, *base, *weak, kListed);
   s.credit = EngineCredit(e);
   return s;
 }

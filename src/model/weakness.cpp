@@ -243,7 +243,16 @@ WeaknessSummary Summarise(const Model& model, const Analysis& baseline, const An
     for (std::size_t i = 0; i < weak.frames.size(); ++i) {
       c.baseline_mean_n += baseline.so.frames[i].muscle_force[m];
       c.weak_mean_n += weak.so.frames[i].muscle_force[m];
+      const double ab = baseline.so.frames[i].activation[m];
+      const double aw = weak.so.frames[i].activation[m];
+      c.baseline_mean_activation += ab;
+      c.weak_mean_activation += aw;
+      c.baseline_peak_activation = std::max(c.baseline_peak_activation, ab);
+      c.weak_peak_activation = std::max(c.weak_peak_activation, aw);
     }
+    c.baseline_mean_activation /= static_cast<double>(weak.frames.size());
+    c.weak_mean_activation /= static_cast<double>(weak.frames.size());
+    c.activation_rise = c.weak_mean_activation - c.baseline_mean_activation;
     c.baseline_mean_n /= static_cast<double>(weak.frames.size());
     c.weak_mean_n /= static_cast<double>(weak.frames.size());
     c.increase_n = c.weak_mean_n - c.baseline_mean_n;
@@ -255,6 +264,14 @@ WeaknessSummary Summarise(const Model& model, const Analysis& baseline, const An
   for (std::size_t i = 0; i < std::min(n_compensators, all.size()); ++i) {
     if (all[i].increase_n > 0.0) {
       s.compensators.push_back(all[i]);
+    }
+  }
+  std::stable_sort(all.begin(), all.end(), [](const Compensator& a, const Compensator& b) {
+    return a.activation_rise > b.activation_rise;
+  });
+  for (std::size_t i = 0; i < std::min(n_compensators, all.size()); ++i) {
+    if (all[i].activation_rise > 0.0) {
+      s.working_harder.push_back(all[i]);
     }
   }
   return s;

@@ -9,6 +9,7 @@
 #include "hipcoach/interview.hpp"
 #include "hipcoach/serialize.hpp"
 #ifdef HIPCOACH_HAVE_MODEL
+#include "hipcoach/model/interpret.hpp"
 #include "hipcoach/model/summary.hpp"
 #endif
 
@@ -220,9 +221,22 @@ void App::ModelSummary(const http::Request& req, const Caller&, const Params&,
   json compensators = json::array();
   for (const auto& c : summary->compensators) {
     compensators.push_back({{"muscle", c.muscle},
+                            {"name", model::PlainMuscleName(c.muscle)},
                             {"baseline_mean_n", c.baseline_mean_n},
                             {"weak_mean_n", c.weak_mean_n},
-                            {"increase_n", c.increase_n}});
+                            {"increase_n", c.increase_n},
+                            {"weak_peak_activation", c.weak_peak_activation}});
+  }
+  // What the numbers show in plain words (model::Interpret): the page shows these, never its own.
+  const model::Interpretation in = model::Interpret(*summary);
+  json harder = json::array();
+  for (const auto& m : in.working_harder) {
+    harder.push_back({{"name", m.name},
+                      {"muscles", m.muscles},
+                      {"activation_rise", m.activation_rise},
+                      {"baseline_peak_activation", m.baseline_peak_activation},
+                      {"peak_activation", m.peak_activation},
+                      {"increase_n", m.increase_n}});
   }
   SendJson(res, {{"group", group},
                  {"fraction", fraction},
@@ -240,6 +254,15 @@ void App::ModelSummary(const http::Request& req, const Caller&, const Params&,
                    {"baseline_medial_bw", summary->baseline_medial_bw},
                    {"baseline_superior_bw", summary->baseline_superior_bw}}},
                  {"compensators", compensators},
+                 {"interpretation",
+                  {{"direction", in.direction_word},
+                   {"title", in.title},
+                   {"headline", in.headline},
+                   {"working_harder", harder},
+                   {"muscles", in.muscles},
+                   {"reserve", in.reserve},
+                   {"cannot_show", in.cannot_show}}},
+                 {"peak_reserve_nm", summary->peak_reserve_nm},
                  {"all_converged", summary->all_converged},
                  {"credit", summary->credit}});
 #else

@@ -274,6 +274,21 @@ expect_contains "$out" "Sources:" "explain cites sources"
 out=$("$bin" explain glute_bridg 2>"$tmp/err")
 expect_eq "$?" 2 "explain unknown id"
 expect_contains "$(cat "$tmp/err")" "did you mean 'glute_bridge'" "explain hint"
+# explain's hip-model text says what the model computes (issue 13): "lower" or "higher" by the
+# sign of the change `hipcoach model run` computes for the same weakness, and the muscle whose
+# activation rose most, by its plain name.
+if "$bin" model --help >/dev/null 2>&1; then
+  read -r direction first < <("$bin" model run --weaken glutes=0.5 --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print("lower" if d["summary"]["change_bw"] < 0 else "higher", d["summary"]["working_harder"][0]["muscle"])')
+  out=$("$bin" explain glute_weakness)
+  expect_contains "$out" "the peak force through the hip is" "explain shows the model's headline"
+  expect_contains "$out" "% $direction:" "explain's direction is the computed one ($direction)"
+  expect_eq "$first" "tfl_r" "the muscle whose activation rose most"
+  expect_contains "$out" "most first: tensor fasciae latae (TFL)" "explain names it plainly"
+  expect_contains "$out" "What the model cannot show:" "explain lists the model's limits"
+fi
 
 # --- kb check: the built-in knowledge, and a broken copy ---
 "$bin" kb check >/dev/null

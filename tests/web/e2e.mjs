@@ -306,6 +306,24 @@ async function main() {
     await report.close();
   });
 
+  await check('the hip model page says what the model computes: title, headline, muscles, limits', async () => {
+    await page.goto(`${base}/#/model/glutes`);
+    const lead = page.locator('.model-result p.lead');
+    await lead.waitFor();
+    const s = await page.evaluate(async () => (await fetch('/api/v1/model/summary?group=glutes&fraction=0.5')).json());
+    const word = s.change_bw < 0 ? 'lower' : 'higher';
+    const opposite = word === 'lower' ? 'higher' : 'lower';
+    const title = await page.locator('main h1').innerText();
+    assert.ok(title.includes(word) && !title.includes(opposite), title);
+    const headline = await lead.innerText();
+    assert.ok(headline.includes(`% ${word}`) && !headline.includes(opposite), headline);
+    const text = await page.locator('main').innerText();
+    assert.ok(text.includes(s.interpretation.working_harder[0].name), text);
+    assert.ok(!/\b[a-z]+\d?_[rl]\b/.test(text), 'a raw model muscle id is shown');
+    assert.ok(await page.locator('.model-limits li').count() >= 4);
+    await shot(page, '09-model');
+  });
+
   await check('360 px wide: no sideways scrolling; keyboard reaches the body map', async () => {
     await page.setViewportSize({ width: 360, height: 740 });
     for (const route of ['#/', '#/programme', '#/progress', '#/checkin']) {

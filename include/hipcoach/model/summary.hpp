@@ -13,7 +13,8 @@ namespace hipcoach::model {
 
 // `group`: glute_max, glute_med, glute_min, glutes, hip_abductors. `fraction`: 0..1 weaker
 // (0.5 = half the normal maximum force). Thread-safe; the first call prepares the model (tens of
-// milliseconds), later calls cost one static-optimisation run (a few milliseconds).
+// milliseconds), later calls cost one static-optimisation run (a few milliseconds). Lists up to
+// eight compensators and eight muscles working harder; Interpret turns it into plain words.
 tl::expected<WeaknessSummary, std::string> SummariseWeakness(std::string_view group,
                                                              double fraction);
 

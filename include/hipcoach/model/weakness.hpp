@@ -61,6 +61,14 @@ struct Compensator {
   double baseline_mean_n = 0.0;
   double weak_mean_n = 0.0;
   double increase_n = 0.0;
+  // Activation = the muscle's force as a fraction of the most it could produce at that frame's
+  // length and speed (static optimisation's control, 0.01..1). Means over the cycle and the
+  // largest value of the weakened run: how close to its limit the muscle works.
+  double baseline_mean_activation = 0.0;
+  double weak_mean_activation = 0.0;
+  double activation_rise = 0.0;  // weak_mean_activation - baseline_mean_activation
+  double baseline_peak_activation = 0.0;
+  double weak_peak_activation = 0.0;
 };
 
 struct Analysis {
@@ -92,6 +100,9 @@ struct WeaknessSummary {
   double peak_reserve_nm = 0.0;          // largest total reserve torque over the cycle
   // Muscles whose mean force over the cycle rose most, largest rise first (only rises).
   std::vector<Compensator> compensators;
+  // The same candidates ranked by the rise of their mean activation (how much harder they work
+  // for their size), largest rise first (only rises).
+  std::vector<Compensator> working_harder;
   CompensatorScope compensator_scope = CompensatorScope::kJointMuscles;
   bool all_converged = true;
   std::string credit;
@@ -103,8 +114,9 @@ tl::expected<Analysis, std::string> Analyse(const Model& model, const PreparedTr
                                             const std::string& joint = "hip_r");
 
 // Compares a weakened run with the baseline. Compensators are ranked by the rise of their mean
-// force over the cycle among the muscles `scope` selects; the weakened group's muscles (both
-// sides) are never listed. `credit` is ModelCredit(model); callers that know the dataset's
+// force over the cycle among the muscles `scope` selects, `working_harder` by the rise of their
+// mean activation; the weakened group's muscles (both sides) are never listed; each list holds
+// at most n_compensators. `credit` is ModelCredit(model); callers that know the dataset's
 // credit (DatasetCredit) replace it.
 WeaknessSummary Summarise(const Model& model, const Analysis& baseline, const Analysis& weak,
                           std::size_t n_compensators = 5,

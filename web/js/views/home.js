@@ -44,6 +44,6 @@ export async function render(nav, status) {
     latest ? h('p', { class: 'latest' }, `Your last result: ${latest.title}. `,
       h('a', { href: '#/result' }, 'See it again')) : null,
     h('div', { class: 'actions' }, actions),
-    h('p', {}, h('a', { href: '#/model' }, 'See what weak glutes do to the hip in walking (the hip model)')),
+    h('p', {}, h('a', { href: '#/model' }, 'Weaker glutes and the hip in walking: what the hip model computes')),
   );
 }

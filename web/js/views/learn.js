@@ -16,7 +16,7 @@ export async function render(nav) {
     const list = await get('/api/v1/education');
     nav.show(h('h1', {}, 'Learn'),
       h('ul', { class: 'link-list' }, list.pages.map((p) => h('li', {}, h('a', { href: `#/learn/${p.id}` }, p.title)))),
-      h('p', {}, h('a', { href: '#/model' }, 'What weak glutes do to the hip (the hip model)')));
+      h('p', {}, h('a', { href: '#/model' }, 'Weaker glutes and the hip: what the model computes')));
     return;
   }
   let e;

@@ -1,9 +1,11 @@
 // The hip model: how weaker glutes change the force through the hip in walking, with a weakness
-// slider and plots (model::SummariseWeakness on the server).
+// slider and plots (model::SummariseWeakness on the server). Every sentence about what the model
+// shows (title, headline, the muscles that work harder, what it cannot show) is the server's
+// model::Interpret of the computed numbers, so the words follow the model.
 import { get } from '../lib/api.js';
 import { h, errorBox, id } from '../lib/components.js';
 import { lineChart, barChart } from '../lib/charts.js';
-import { roundTo, signedPercent } from '../lib/format.js';
+import { roundTo } from '../lib/format.js';
 
 const NAMES = { glute_max: 'gluteus maximus', glute_med: 'gluteus medius', glute_min: 'gluteus minimus', glutes: 'all three glutes', hip_abductors: 'hip abductors' };
 const cache = new Map();
@@ -26,23 +28,30 @@ export async function render(nav) {
   const select = h('select', { id: selectId }, info.groups.map((g) => h('option', { value: g, selected: g === group }, NAMES[g] || g)));
   const slider = h('input', { id: sliderId, type: 'range', min: 0, max: 90, step: 10, value: 50 });
   const out = h('output', { for: sliderId }, '50% weaker');
+  const title = h('h1', {}, 'Weaker glutes and the hip: what the model computes');
   const result = h('div', { class: 'model-result', 'aria-live': 'polite' });
+  const limits = h('div', { class: 'model-limits' });
   const curve = h('div', { class: 'model-curve' });
   const update = async () => {
     const fraction = Number(slider.value) / 100;
     out.textContent = `${slider.value}% weaker`;
     try {
       const s = await summary(group, fraction);
+      const reading = s.interpretation;
+      title.textContent = reading.title;
       result.replaceChildren(
-        h('p', { class: 'lead' }, `With the ${NAMES[group] || group} ${slider.value}% weaker, the peak force through the hip in walking goes from ${s.baseline_peak_bw.toFixed(2)} to ${s.peak_bw.toFixed(2)} times body weight (${signedPercent(s.change_percent)}).`),
+        h('p', { class: 'lead' }, reading.headline),
         barChart({ title: 'Hip force at its peak, in body weights', series: ['normal strength', 'weaker'],
           groups: [
             { label: 'total', values: [round(s.baseline_peak_bw), round(s.peak_bw)] },
             { label: 'forward', values: [round(Math.abs(s.components.baseline_anterior_bw)), round(Math.abs(s.components.anterior_bw))] },
             { label: 'inward', values: [round(Math.abs(s.components.baseline_medial_bw)), round(Math.abs(s.components.medial_bw))] },
             { label: 'upward', values: [round(Math.abs(s.components.baseline_superior_bw)), round(Math.abs(s.components.superior_bw))] }] }),
-        s.compensators.length ? h('p', {}, 'Muscles that take over most: ', s.compensators.slice(0, 4).map((c) => c.muscle.replace(/_/g, ' ')).join(', '), '.') : null,
-        h('p', { class: 'muted small' }, 'The model keeps the walking pattern fixed, so limping or leaning are not included. ', s.credit));
+        h('p', {}, reading.muscles),
+        reading.reserve ? h('p', {}, reading.reserve) : null,
+        h('p', { class: 'muted small' }, s.credit));
+      limits.replaceChildren(h('h2', {}, 'What the model cannot show'),
+        h('ul', {}, reading.cannot_show.map((item) => h('li', {}, item))));
     } catch (error) {
       result.replaceChildren(errorBox(error));
     }
@@ -58,11 +67,11 @@ export async function render(nav) {
   };
   slider.addEventListener('input', update);
   select.addEventListener('change', () => { group = select.value; update(); drawCurve(); });
-  nav.show(h('h1', {}, 'What weak glutes do to the hip'),
-    h('p', {}, 'A computer model of normal walking (OpenSim gait2392) shows how the force through the hip joint changes when muscles are weaker.'),
+  nav.show(title,
+    h('p', {}, 'A computer model of walking (OpenSim gait2392) computes the force through the hip joint, and how hard each muscle works, when muscles are weaker. The sentences below are written from its numbers.'),
     h('div', { class: 'field' }, h('label', { for: selectId }, 'Muscle group'), select),
     h('div', { class: 'field' }, h('label', { for: sliderId }, 'How much weaker'), slider, out),
-    result, curve);
+    result, curve, limits);
   await update();
   drawCurve().catch((error) => curve.replaceChildren(errorBox(error)));
 }
